@@ -1,0 +1,116 @@
+"""The classic activations: Sigmoid, Tanh, ReLU, LeakyReLU, Softmax, Identity."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from microframe._validation import check_number
+from microframe.activations.base import Activation
+from microframe.layers.base import Array
+
+
+def sigmoid(x: Array) -> Array:
+    """Compute ``1 / (1 + exp(-x))`` for any ``x``, with no overflow warning.
+
+    For ``x`` below about -709 (float64) or -88 (float32), ``exp(-x)``
+    overflows to inf and the result is exactly 0, which is the correctly
+    rounded value; the overflow is expected, so its warning is silenced.
+    """
+    with np.errstate(over="ignore"):
+        result: Array = 1.0 / (1.0 + np.exp(-x))
+    return result
+
+
+class Sigmoid(Activation):
+    """Logistic function ``y = 1 / (1 + exp(-x))``; ``dy/dx = y * (1 - y)``."""
+
+    def _forward(self, x: Array) -> Array:
+        return sigmoid(x)
+
+    def _backward(self, grad_output: Array) -> Array:
+        y = self._cached(self._y)
+        return grad_output * y * (1.0 - y)
+
+
+class Tanh(Activation):
+    """Hyperbolic tangent ``y = tanh(x)``; ``dy/dx = 1 - y**2``."""
+
+    def _forward(self, x: Array) -> Array:
+        return np.tanh(x)
+
+    def _backward(self, grad_output: Array) -> Array:
+        y = self._cached(self._y)
+        return grad_output * (1.0 - y * y)
+
+
+class ReLU(Activation):
+    """Rectified linear unit ``y = max(x, 0)``; the derivative at 0 is 0."""
+
+    def _forward(self, x: Array) -> Array:
+        return x * (x > 0)
+
+    def _backward(self, grad_output: Array) -> Array:
+        x = self._cached(self._x)
+        return grad_output * (x > 0)
+
+
+class LeakyReLU(Activation):
+    """``y = x`` for ``x > 0`` and ``negative_slope * x`` otherwise.
+
+    Args:
+        negative_slope: slope for negative inputs; 0.01 as in PyTorch (Keras
+            uses 0.3).
+    """
+
+    def __init__(self, negative_slope: float = 0.01) -> None:
+        super().__init__()
+        self.negative_slope = check_number(
+            negative_slope, "LeakyReLU negative_slope", low=0.0
+        )
+
+    def __repr__(self) -> str:
+        return f"LeakyReLU(negative_slope={self.negative_slope})"
+
+    def _forward(self, x: Array) -> Array:
+        return np.where(x > 0, x, self.negative_slope * x).astype(x.dtype, copy=False)
+
+    def _backward(self, grad_output: Array) -> Array:
+        x = self._cached(self._x)
+        slope = np.where(x > 0, 1.0, self.negative_slope).astype(x.dtype, copy=False)
+        result: Array = grad_output * slope
+        return result
+
+
+def softmax(x: Array, axis: int = -1) -> Array:
+    """Compute softmax along ``axis``, shifted by the maximum so exp cannot overflow."""
+    shifted = x - x.max(axis=axis, keepdims=True)
+    e = np.exp(shifted)
+    result: Array = e / e.sum(axis=axis, keepdims=True)
+    return result
+
+
+class Softmax(Activation):
+    """``y = exp(x) / sum(exp(x))`` over the last axis.
+
+    The backward pass applies the Jacobian without forming it:
+    ``dx = y * (dy - sum(dy * y, axis=-1))``.
+    """
+
+    def _forward(self, x: Array) -> Array:
+        return softmax(x)
+
+    def _backward(self, grad_output: Array) -> Array:
+        y = self._cached(self._y)
+        inner = (grad_output * y).sum(axis=-1, keepdims=True)
+        result: Array = y * (grad_output - inner)
+        return result
+
+
+class Identity(Activation):
+    """``y = x``; a linear output for regression."""
+
+    def _forward(self, x: Array) -> Array:
+        return x
+
+    def _backward(self, grad_output: Array) -> Array:
+        return grad_output

@@ -1,0 +1,41 @@
+"""Exceptions raised by microframe.
+
+Every error a user can trigger is a subclass of :class:`MicroframeError` and of
+the built-in ``ValueError`` or ``TypeError``, so existing ``except ValueError``
+blocks keep working. Messages follow one form: the component, what it
+expected, what it received, and how to fix it.
+"""
+
+from __future__ import annotations
+
+
+class MicroframeError(Exception):
+    """Base class of every exception raised by microframe."""
+
+
+class ShapeError(MicroframeError, ValueError):
+    """An array has a shape that the receiving component cannot use."""
+
+
+class InputValueError(MicroframeError, ValueError):
+    """An array holds values that are invalid, such as NaN, inf or bad labels."""
+
+
+class InputTypeError(MicroframeError, TypeError):
+    """An argument has a type or dtype that microframe does not accept."""
+
+
+class ConfigurationError(MicroframeError, ValueError):
+    """A hyperparameter or setting is outside its valid range."""
+
+
+class NotFittedError(MicroframeError, ValueError):
+    """A model was used before the step it depends on, such as ``compile``."""
+
+
+class NonFiniteLossError(MicroframeError, ValueError):
+    """The training loss became NaN or infinite."""
+
+
+class GradientCheckError(MicroframeError, ValueError):
+    """Analytic gradients disagree with finite differences."""

@@ -1,0 +1,148 @@
+"""The ``Layer`` base class and its parameter dictionary."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from numpy.typing import DTypeLike, NDArray
+
+from microframe._validation import as_numeric_array
+from microframe.errors import NotFittedError, ShapeError
+
+Array = NDArray[Any]
+
+
+class Parameters(dict[str, Array]):
+    """A layer's trainable arrays, keyed by name (``"weight"``, ``"bias"``...).
+
+    Assigning an array casts it to the layer's dtype and, when a parameter of
+    that name already exists, checks that the shape is unchanged. So a user
+    can write ``layer.params["weight"] = [[0.5, -0.6], ...]`` with integers or
+    lists and the layer still trains in floating point.
+    """
+
+    def __init__(self, owner: Layer) -> None:
+        super().__init__()
+        self._owner = owner
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        array = as_numeric_array(value, f"{self._owner.name}.params[{key!r}]")
+        old = self.get(key)
+        if old is not None and old.shape != array.shape:
+            raise ShapeError(
+                f"{self._owner.name}.params[{key!r}]: expected shape "
+                f"{old.shape}, got {array.shape}; assign an array of the same "
+                "shape or build a new layer."
+            )
+        # A copy, so the layer never shares memory with the caller's array
+        # and in-place updates cannot change it.
+        super().__setitem__(key, np.array(array, dtype=self._owner.dtype))
+
+
+class Layer:
+    """Base class of every layer: subclass it and write ``forward``/``backward``.
+
+    A layer owns ``params`` and ``grads``, two dicts with the same keys.
+    ``forward(x, training)`` caches what ``backward`` needs; ``backward``
+    fills ``grads`` and returns the gradient for the layer's input. Optimizers
+    update any layer through these two dicts alone.
+
+    Subclasses that own parameters create them in ``init_params``, which runs
+    once when the layer is built, with the model's random generator. A
+    ``Sequential`` model builds its layers when it is created; a standalone
+    layer builds itself on first use with an unseeded generator.
+
+    Attributes:
+        params: trainable arrays, in the layer's dtype.
+        grads: gradients of the loss for each entry of ``params``, filled by
+            ``backward``.
+        dtype: floating dtype of the parameters and computations.
+        rng: random generator for initialisation and training-time noise.
+        built: whether ``build`` has run.
+    """
+
+    def __init__(self) -> None:
+        self.params: Parameters = Parameters(self)
+        self.grads: dict[str, Array] = {}
+        self.dtype: np.dtype[Any] = np.dtype(np.float32)
+        self.rng: np.random.Generator | None = None
+        self.built = False
+
+    @property
+    def name(self) -> str:
+        """Short description used in messages and summaries."""
+        return type(self).__name__
+
+    def __repr__(self) -> str:
+        return f"{self.name}()"
+
+    def build(
+        self, rng: np.random.Generator | None = None, dtype: DTypeLike | None = None
+    ) -> None:
+        """Create the parameters (once) and cast them to ``dtype``.
+
+        Args:
+            rng: generator for initial weights and training-time noise; a new
+                unseeded one when omitted.
+            dtype: floating dtype for parameters; float32 when omitted.
+        """
+        self.rng = rng if rng is not None else np.random.default_rng()
+        if dtype is not None:
+            self.dtype = np.dtype(dtype)
+        if not self.built:
+            self.init_params(self.rng)
+            self.built = True
+        for key in list(self.params):
+            self.params[key] = self.params[key]
+
+    def init_params(self, rng: np.random.Generator) -> None:
+        """Create the entries of ``params``; layers without parameters skip it."""
+
+    def ensure_built(self) -> None:
+        """Build the layer with defaults if nothing has built it yet."""
+        if not self.built:
+            self.build()
+
+    def forward(self, x: Array, training: bool = False) -> Array:
+        """Compute the layer's output and cache what ``backward`` needs."""
+        raise NotImplementedError(
+            f"{self.name} must implement forward(x, training=False)."
+        )
+
+    def backward(self, grad_output: Array) -> Array:
+        """Fill ``grads`` and return the gradient for the layer's input."""
+        raise NotImplementedError(f"{self.name} must implement backward(grad_output).")
+
+    def compute_output_shape(
+        self, input_shape: tuple[int | None, ...]
+    ) -> tuple[int | None, ...]:
+        """Return the output shape for ``input_shape`` (batch axis first)."""
+        return input_shape
+
+    def count_params(self) -> int:
+        """Return the number of scalar parameters."""
+        return sum(int(p.size) for p in self.params.values())
+
+    def zero_grads(self) -> None:
+        """Set every gradient to zero, creating arrays where missing."""
+        for key, param in self.params.items():
+            self.grads[key] = np.zeros_like(param)
+
+    def _cached(self, cached: Array | None) -> Array:
+        """Return an array cached by ``forward``, or raise if there is none."""
+        if cached is None:
+            raise NotFittedError(
+                f"{self.name}.backward: no cached forward pass; call "
+                "forward(x) before backward(grad_output)."
+            )
+        return cached
+
+    def _check_grad_shape(self, grad_output: Array, expected: tuple[int, ...]) -> None:
+        if grad_output.shape != expected:
+            raise ShapeError(
+                f"{self.name}.backward: expected grad_output of shape "
+                f"{expected} (the shape of the last forward output), got "
+                f"{grad_output.shape}; pass the gradient of the loss for this "
+                "layer's output."
+            )

@@ -1,0 +1,170 @@
+"""The ``Loss`` base class: validation, reduction and sample weights."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from microframe._validation import as_numeric_array
+from microframe.errors import (
+    ConfigurationError,
+    InputValueError,
+    NotFittedError,
+    ShapeError,
+)
+from microframe.layers.base import Array, Layer
+
+_REDUCTIONS = ("mean", "sum")
+
+
+class Loss:
+    """Base class: ``loss(y_true, y_pred)`` gives a float, ``backward()`` its gradient.
+
+    Subclasses implement ``_values(y_true, y_pred)``, the unreduced loss, and
+    ``_gradient(y_true, y_pred)``, its derivative for ``y_pred``. This class
+    aligns shapes, applies ``sample_weight`` and reduces:
+
+    - ``reduction="sum"``: ``sum(w * values)``;
+    - ``reduction="mean"``: ``sum(w * values) / values.size``. Element-wise
+      losses (MSE, binary cross-entropy) have one value per element, so this
+      is the mean over all elements, as in Keras and PyTorch; categorical
+      losses have one value per sample, so it is the mean over samples.
+
+    With ``sample_weight`` the denominator stays the number of values, as
+    in Keras: weights of 1 change nothing, and a weight of 2 counts a sample
+    twice.
+
+    Targets of shape ``(N,)`` against predictions of shape ``(N, 1)`` are
+    reshaped to ``(N, 1)``; any other difference in shape raises
+    ``ShapeError`` instead of broadcasting.
+    """
+
+    def __init__(self, reduction: str = "mean") -> None:
+        if reduction not in _REDUCTIONS:
+            raise ConfigurationError(
+                f"{type(self).__name__} reduction must be one of {_REDUCTIONS}, "
+                f"got {reduction!r}."
+            )
+        self.reduction = reduction
+        self._cache: tuple[Array, Array, Array | None, float] | None = None
+
+    @property
+    def name(self) -> str:
+        """Short description used in messages."""
+        return type(self).__name__
+
+    def __repr__(self) -> str:
+        return f"{self.name}(reduction={self.reduction!r})"
+
+    def __call__(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> float:
+        """Return the reduced loss and cache what ``backward`` needs.
+
+        Shapes:
+            y_true: like ``y_pred``; ``(N,)`` is accepted for ``(N, 1)``.
+            y_pred: ``(N, ...)``.
+            sample_weight: ``(N,)``, non-negative.
+        """
+        y_pred_array = self._prepare_prediction(y_pred)
+        y_true_array = self._prepare_target(y_true, y_pred_array)
+        values = self._values(y_true_array, y_pred_array)
+        weights = self._prepare_weights(sample_weight, values)
+        scale = 1.0 if self.reduction == "sum" else 1.0 / max(values.size, 1)
+        self._cache = (y_true_array, y_pred_array, weights, scale)
+        if weights is not None:
+            values = values * weights
+        return float(values.sum() * scale)
+
+    def backward(self) -> Array:
+        """Return the gradient of the last loss value for ``y_pred``.
+
+        Shapes:
+            Returns the shape of the last ``y_pred``.
+        """
+        y_true, y_pred, weights, scale = self._require_cache()
+        grad = self._gradient(y_true, y_pred)
+        return self._finish_gradient(grad, weights, scale, y_pred.dtype)
+
+    def grad_through(self, activation: Layer) -> Array | None:
+        """Return the gradient for ``activation``'s input, when it simplifies.
+
+        Sigmoid followed by binary cross-entropy, or Softmax followed by
+        categorical cross-entropy, has the input gradient
+        ``y_pred - y_true``, which is cheaper and more accurate than chaining
+        the two backward passes. Losses without such a form return ``None``.
+        """
+        return None
+
+    def _finish_gradient(
+        self, grad: Array, weights: Array | None, scale: float, dtype: Any
+    ) -> Array:
+        if weights is not None:
+            weights = weights.reshape(weights.shape + (1,) * (grad.ndim - weights.ndim))
+            grad = grad * weights
+        grad *= scale
+        return grad.astype(dtype, copy=False)
+
+    def _require_cache(self) -> tuple[Array, Array, Array | None, float]:
+        if self._cache is None:
+            raise NotFittedError(
+                f"{self.name}.backward: no loss was computed; call "
+                "loss(y_true, y_pred) before backward()."
+            )
+        return self._cache
+
+    def _values(self, y_true: Array, y_pred: Array) -> Array:
+        raise NotImplementedError
+
+    def _gradient(self, y_true: Array, y_pred: Array) -> Array:
+        raise NotImplementedError
+
+    def _prepare_prediction(self, y_pred: Any) -> Array:
+        array = as_numeric_array(y_pred, f"{self.name} y_pred")
+        if array.dtype.kind != "f":
+            array = array.astype(np.float64)
+        if array.ndim == 0:
+            raise ShapeError(
+                f"{self.name}: expected y_pred with a batch axis, got a scalar; "
+                "pass an array of shape (N,) or (N, K)."
+            )
+        return array
+
+    def _prepare_target(self, y_true: Any, y_pred: Array) -> Array:
+        target = as_numeric_array(y_true, f"{self.name} y_true")
+        target = align_target(target, y_pred, self.name)
+        return np.asarray(target, dtype=y_pred.dtype)
+
+    def _prepare_weights(self, sample_weight: Any, values: Array) -> Array | None:
+        if sample_weight is None:
+            return None
+        weights = as_numeric_array(sample_weight, f"{self.name} sample_weight")
+        n = values.shape[0]
+        if weights.shape not in ((n,), (n, 1)):
+            raise ShapeError(
+                f"{self.name}: expected sample_weight of shape ({n},), one "
+                f"weight per sample, got {weights.shape}."
+            )
+        weights = weights.reshape(n).astype(values.dtype)
+        if not np.all(np.isfinite(weights)) or np.any(weights < 0):
+            raise InputValueError(
+                f"{self.name}: sample_weight must be finite and non-negative; "
+                "check the weights you passed."
+            )
+        shaped: Array = weights.reshape((n,) + (1,) * (values.ndim - 1))
+        return shaped
+
+
+def align_target(y_true: Array, y_pred: Array, owner: str) -> Array:
+    """Return ``y_true`` shaped like ``y_pred`` under the documented rule.
+
+    ``(N,)`` against ``(N, 1)`` becomes ``(N, 1)``; equal shapes pass; any
+    other pair raises ``ShapeError`` rather than broadcasting to ``(N, N)``.
+    """
+    if y_true.shape == y_pred.shape:
+        return y_true
+    if y_pred.ndim >= 1 and y_pred.shape[-1] == 1 and y_true.shape == y_pred.shape[:-1]:
+        return y_true.reshape(y_pred.shape)
+    raise ShapeError(
+        f"{owner}: y_true has shape {y_true.shape} but y_pred has shape "
+        f"{y_pred.shape}; give targets with the shape of the model output."
+    )

@@ -1,0 +1,134 @@
+"""The epoch and batch loop behind ``Sequential.fit``."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from microframe.callbacks import CallbackList
+from microframe.errors import NonFiniteLossError
+from microframe.layers.base import Array
+from microframe.losses import Loss
+from microframe.metrics import Metric
+from microframe.optimizers import Optimizer
+from microframe.training import BatchGatherer, count_batches
+
+if TYPE_CHECKING:
+    from microframe.model import Sequential
+
+
+def run_epochs(
+    model: Sequential,
+    *,
+    x: BatchGatherer,
+    y: BatchGatherer,
+    weights: Array | None,
+    loss: Loss,
+    optimizer: Optimizer,
+    metric_list: list[Metric],
+    epochs: int,
+    batch_size: int,
+    shuffle: bool,
+    validation: tuple[Array, Array, Array | None] | None,
+    callbacks: CallbackList,
+) -> None:
+    """Train ``model`` for ``epochs`` passes, calling every callback hook."""
+    n = len(x.array)
+    model.stop_training = False
+    callbacks.on_train_begin({})
+    try:
+        # Overflow while training shows up as a non-finite loss, which raises
+        # NonFiniteLossError with the epoch and batch, so NumPy's own warnings
+        # would only repeat it less precisely.
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            for epoch in range(model.epochs_trained, model.epochs_trained + epochs):
+                callbacks.on_epoch_begin(epoch, {})
+                logs = _train_one_epoch(
+                    model,
+                    x,
+                    y,
+                    weights,
+                    loss,
+                    optimizer,
+                    metric_list,
+                    epoch=epoch,
+                    n=n,
+                    batch_size=batch_size,
+                    shuffle=shuffle,
+                    callbacks=callbacks,
+                )
+                if validation is not None:
+                    x_val, y_val, w_val = validation
+                    val_logs = model._evaluate_arrays(
+                        x_val,
+                        y_val,
+                        w_val,
+                        loss,
+                        metric_list,
+                        batch_size=max(batch_size, 1024),
+                    )
+                    logs.update({f"val_{k}": v for k, v in val_logs.items()})
+                model.epochs_trained = epoch + 1
+                callbacks.on_epoch_end(epoch, logs)
+                if model.stop_training:
+                    break
+    finally:
+        callbacks.on_train_end({})
+
+
+def _train_one_epoch(
+    model: Sequential,
+    x: BatchGatherer,
+    y: BatchGatherer,
+    weights: Array | None,
+    loss: Loss,
+    optimizer: Optimizer,
+    metric_list: list[Metric],
+    *,
+    epoch: int,
+    n: int,
+    batch_size: int,
+    shuffle: bool,
+    callbacks: CallbackList,
+) -> dict[str, float]:
+    order = model.rng.permutation(n) if shuffle else np.arange(n)
+    for metric in metric_list:
+        metric.reset()
+    layers = model.layers
+    total = 0.0
+    for batch in range(count_batches(n, batch_size)):
+        rows = order[batch * batch_size : (batch + 1) * batch_size]
+        callbacks.on_batch_begin(batch, {})
+        x_batch = x.gather(rows)
+        y_batch = y.gather(rows)
+        w_batch = None if weights is None else weights[rows]
+
+        # Forward and loss.
+        y_pred = model.forward(x_batch, training=True)
+        batch_loss = loss(y_batch, y_pred, w_batch)
+        if not np.isfinite(batch_loss):
+            raise NonFiniteLossError(
+                f"fit: the loss became {batch_loss} at epoch {epoch + 1}, batch "
+                f"{batch + 1}; the weights are those of the last good step. "
+                "Lower the learning rate, scale the inputs, or check the data."
+            )
+
+        # Backward, skipping the output activation when the loss gives the
+        # gradient for its input directly (Sigmoid + BCE, Softmax + CCE).
+        grad = loss.grad_through(layers[-1]) if layers else None
+        stack = layers[:-1] if grad is not None else layers
+        if grad is None:
+            grad = loss.backward()
+        for layer in reversed(stack):
+            grad = layer.backward(grad)
+
+        optimizer.step(layers)
+        total += batch_loss * len(rows)
+        for metric in metric_list:
+            metric.update(y_batch, y_pred, w_batch)
+        callbacks.on_batch_end(batch, {"loss": batch_loss})
+    logs = {"loss": total / n}
+    for metric in metric_list:
+        logs[metric.name] = metric.result()
+    return logs
