@@ -12,7 +12,7 @@ from microframe.activations import (
 )
 from microframe.callbacks import Callback, History
 from microframe.gradcheck import GradcheckReport, gradcheck, gradcheck_loss
-from microframe.layers import Dense, Layer
+from microframe.layers import Dense, Dropout, Layer
 from microframe.losses import (
     BinaryCrossEntropy,
     CategoricalCrossEntropy,
@@ -35,6 +35,7 @@ __all__ = [
     "CategoricalCrossEntropy",
     "DefaultsWarning",
     "Dense",
+    "Dropout",
     "GradcheckReport",
     "HalfSquaredError",
     "History",

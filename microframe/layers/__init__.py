@@ -2,5 +2,6 @@
 
 from microframe.layers.base import Layer, Parameters
 from microframe.layers.dense import Dense
+from microframe.layers.dropout import Dropout
 
-__all__ = ["Dense", "Layer", "Parameters"]
+__all__ = ["Dense", "Dropout", "Layer", "Parameters"]

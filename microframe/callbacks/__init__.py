@@ -1,0 +1,11 @@
+"""Callbacks: hooks that run at the start and end of training, epochs and batches."""
+
+from microframe.callbacks.base import (
+    Callback,
+    CallbackList,
+    EpochLogger,
+    History,
+    Logs,
+)
+
+__all__ = ["Callback", "CallbackList", "EpochLogger", "History", "Logs"]
