@@ -2,12 +2,20 @@
 
 from microframe import activations, initializers, layers, losses, metrics, optimizers
 from microframe.activations import (
+    ELU,
+    GELU,
+    SELU,
     Activation,
+    HardSigmoid,
     Identity,
     LeakyReLU,
+    LogSoftmax,
     ReLU,
     Sigmoid,
+    SiLU,
     Softmax,
+    Softplus,
+    Softsign,
     Tanh,
 )
 from microframe.callbacks import Callback, History
@@ -27,6 +35,9 @@ from microframe.optimizers import SGD, Adam, Optimizer
 __version__ = "0.1.0"
 
 __all__ = [
+    "ELU",
+    "GELU",
+    "SELU",
     "SGD",
     "Activation",
     "Adam",
@@ -38,17 +49,22 @@ __all__ = [
     "Dropout",
     "GradcheckReport",
     "HalfSquaredError",
+    "HardSigmoid",
     "History",
     "Identity",
     "Layer",
     "LeakyReLU",
+    "LogSoftmax",
     "Loss",
     "MeanSquaredError",
     "Optimizer",
     "ReLU",
     "Sequential",
+    "SiLU",
     "Sigmoid",
     "Softmax",
+    "Softplus",
+    "Softsign",
     "SparseCategoricalCrossEntropy",
     "Tanh",
     "activations",
