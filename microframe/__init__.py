@@ -20,7 +20,19 @@ from microframe.activations import (
 )
 from microframe.callbacks import Callback, History
 from microframe.gradcheck import GradcheckReport, gradcheck, gradcheck_loss
-from microframe.layers import Dense, Dropout, Layer
+from microframe.layers import (
+    AvgPool2D,
+    Conv1D,
+    Conv2D,
+    Dense,
+    Dropout,
+    Flatten,
+    GlobalAveragePooling2D,
+    Layer,
+    MaxPool1D,
+    MaxPool2D,
+    Reshape,
+)
 from microframe.losses import (
     BinaryCrossEntropy,
     CategoricalCrossEntropy,
@@ -41,12 +53,17 @@ __all__ = [
     "SGD",
     "Activation",
     "Adam",
+    "AvgPool2D",
     "BinaryCrossEntropy",
     "Callback",
     "CategoricalCrossEntropy",
+    "Conv1D",
+    "Conv2D",
     "DefaultsWarning",
     "Dense",
     "Dropout",
+    "Flatten",
+    "GlobalAveragePooling2D",
     "GradcheckReport",
     "HalfSquaredError",
     "HardSigmoid",
@@ -56,9 +73,12 @@ __all__ = [
     "LeakyReLU",
     "LogSoftmax",
     "Loss",
+    "MaxPool1D",
+    "MaxPool2D",
     "MeanSquaredError",
     "Optimizer",
     "ReLU",
+    "Reshape",
     "Sequential",
     "SiLU",
     "Sigmoid",

@@ -1,7 +1,28 @@
 """Layers: the ``Layer`` base class and the built-in layers."""
 
 from microframe.layers.base import Layer, Parameters
+from microframe.layers.convolution import Conv1D, Conv2D
 from microframe.layers.dense import Dense
 from microframe.layers.dropout import Dropout
+from microframe.layers.pooling import (
+    AvgPool2D,
+    GlobalAveragePooling2D,
+    MaxPool1D,
+    MaxPool2D,
+)
+from microframe.layers.reshape import Flatten, Reshape
 
-__all__ = ["Dense", "Dropout", "Layer", "Parameters"]
+__all__ = [
+    "AvgPool2D",
+    "Conv1D",
+    "Conv2D",
+    "Dense",
+    "Dropout",
+    "Flatten",
+    "GlobalAveragePooling2D",
+    "Layer",
+    "MaxPool1D",
+    "MaxPool2D",
+    "Parameters",
+    "Reshape",
+]
