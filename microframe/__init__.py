@@ -21,6 +21,7 @@ from microframe.activations import (
 from microframe.callbacks import Callback, History
 from microframe.gradcheck import GradcheckReport, gradcheck, gradcheck_loss
 from microframe.layers import (
+    LSTM,
     AvgPool2D,
     BatchNormalization,
     Conv1D,
@@ -35,6 +36,7 @@ from microframe.layers import (
     MaxPool1D,
     MaxPool2D,
     Reshape,
+    SimpleRNN,
 )
 from microframe.losses import (
     BinaryCrossEntropy,
@@ -52,6 +54,7 @@ __version__ = "0.1.0"
 __all__ = [
     "ELU",
     "GELU",
+    "LSTM",
     "SELU",
     "SGD",
     "Activation",
@@ -88,6 +91,7 @@ __all__ = [
     "Sequential",
     "SiLU",
     "Sigmoid",
+    "SimpleRNN",
     "Softmax",
     "Softplus",
     "Softsign",

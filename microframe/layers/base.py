@@ -36,8 +36,10 @@ class Parameters(dict[str, Array]):
                 "shape or build a new layer."
             )
         # A copy, so the layer never shares memory with the caller's array
-        # and in-place updates cannot change it.
-        super().__setitem__(key, np.array(array, dtype=self._owner.dtype))
+        # and in-place updates cannot change it. C order keeps
+        # reshape(-1) a view, which gradcheck's in-place nudges rely on.
+        copy = np.array(array, dtype=self._owner.dtype, order="C")
+        super().__setitem__(key, copy)
 
 
 class Layer:
