@@ -17,9 +17,10 @@ class ReduceLROnPlateau(Callback):
 
     After ``patience`` epochs in a row without an improvement of
     ``logs[monitor]`` by more than ``min_delta`` (NaN never improves), the
-    rate becomes ``max(rate * factor, min_lr)``. Then ``cooldown`` epochs
-    pass before epochs without improvement are counted again. The
-    optimizer needs a float learning rate, not a schedule.
+    rate becomes ``max(rate * factor, min_lr)``. The ``cooldown`` epochs
+    after a reduction are not counted as epochs without improvement (Keras
+    counts the last of them). The optimizer needs a float learning rate,
+    not a schedule.
 
     Args:
         monitor: logged quantity, such as ``"val_loss"``.
@@ -79,14 +80,15 @@ class ReduceLROnPlateau(Callback):
     def on_epoch_end(self, epoch: int, logs: Logs) -> None:
         assert self.model is not None and self.model.optimizer is not None
         value = self.monitor.read(logs)
-        if self.cooldown_counter > 0:
+        in_cooldown = self.cooldown_counter > 0
+        if in_cooldown:
             self.cooldown_counter -= 1
             self.wait = 0
         if self.monitor.improves(value):
             self.monitor.best = value
             self.wait = 0
             return
-        if self.cooldown_counter > 0:
+        if in_cooldown:
             return
         self.wait += 1
         if self.wait < self.patience:
