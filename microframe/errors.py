@@ -39,3 +39,7 @@ class NonFiniteLossError(MicroframeError, ValueError):
 
 class GradientCheckError(MicroframeError, ValueError):
     """Analytic gradients disagree with finite differences."""
+
+
+class MissingDependencyError(MicroframeError, ImportError):
+    """An optional package that a feature needs is not installed."""
