@@ -7,5 +7,13 @@ from microframe.callbacks.base import (
     History,
     Logs,
 )
+from microframe.callbacks.checkpoint import ModelCheckpoint
 
-__all__ = ["Callback", "CallbackList", "EpochLogger", "History", "Logs"]
+__all__ = [
+    "Callback",
+    "CallbackList",
+    "EpochLogger",
+    "History",
+    "Logs",
+    "ModelCheckpoint",
+]

@@ -94,7 +94,7 @@ def write_archive(
 
 
 def _little_endian(array: Array) -> Array:
-    converted = np.ascontiguousarray(array, dtype=array.dtype.newbyteorder("<"))
+    converted = np.asarray(array, dtype=array.dtype.newbyteorder("<"), order="C")
     if converted.dtype.str not in ALLOWED_DTYPES:
         raise InputTypeError(
             f"save: cannot store an array of dtype {array.dtype}; allowed "
