@@ -187,6 +187,24 @@ class Sequential:
             for key, value in values.items():
                 layer.params[key] = value
 
+    def save(self, path: Any, *, include_optimizer: bool = True) -> None:
+        """Write the model to ``path``; see ``microframe.saving.save_model``."""
+        from microframe.saving import save_model
+
+        save_model(self, path, include_optimizer=include_optimizer)
+
+    def save_weights(self, path: Any) -> None:
+        """Write the parameters alone; see ``microframe.saving.save_weights``."""
+        from microframe.saving import save_weights
+
+        save_weights(self, path)
+
+    def load_weights(self, path: Any) -> None:
+        """Set the parameters from a file; see ``microframe.saving.load_weights``."""
+        from microframe.saving import load_weights
+
+        load_weights(self, path)
+
     # -- configuration --------------------------------------------------
 
     def compile(
