@@ -58,7 +58,7 @@ CHROMIUM_ENV := HOME=$(CHROMIUM_HOME)/home XDG_CONFIG_HOME=$(CHROMIUM_HOME)/conf
 # The documentation site, offline, with warnings as errors.
 docs: venv mermaid-tools
 	mkdir -p $(CHROMIUM_HOME)/home $(CHROMIUM_HOME)/config $(CHROMIUM_HOME)/cache
-	$(CHROMIUM_ENV) $(VENV)/bin/sphinx-build -W --keep-going -q -b html docs docs/_build/html
+	$(CHROMIUM_ENV) $(VENV)/bin/sphinx-build -E -W --keep-going -q -b html docs docs/_build/html
 
 # Regenerate docs/images from the live model code.
 diagrams: venv mermaid-tools
