@@ -32,6 +32,8 @@ napoleon_use_ivar = True
 napoleon_custom_sections = ["Shapes"]
 autodoc_member_order = "bysource"
 autodoc_typehints = "signature"
+# Show the alias rather than its expansion, ndarray[tuple[Any, ...], dtype[Any]].
+autodoc_type_aliases = {"Array": "Array"}
 
 myst_fence_as_directive = ["mermaid"]
 myst_heading_anchors = 3
