@@ -2,7 +2,8 @@
 
 Every error a user can trigger is a subclass of :class:`MicroframeError` and of
 the built-in ``ValueError`` or ``TypeError``, so existing ``except ValueError``
-blocks keep working. Messages follow one form: the component, what it
+blocks keep working. The one exception is ``MissingDependencyError``, an
+``ImportError``. Messages follow one form: the component, what it
 expected, what it received, and how to fix it.
 """
 
@@ -23,6 +24,10 @@ class InputValueError(MicroframeError, ValueError):
 
 class InputTypeError(MicroframeError, TypeError):
     """An argument has a type or dtype that microframe does not accept."""
+
+
+class MissingDependencyError(MicroframeError, ImportError):
+    """An optional package that a feature needs is not installed."""
 
 
 class ConfigurationError(MicroframeError, ValueError):
