@@ -2,9 +2,10 @@
 
 Every error a user can trigger is a subclass of :class:`MicroframeError` and of
 the built-in ``ValueError`` or ``TypeError``, so existing ``except ValueError``
-blocks keep working. The one exception is ``MissingDependencyError``, an
-``ImportError``. Messages follow one form: the component, what it
-expected, what it received, and how to fix it.
+blocks keep working. The exceptions are ``MissingDependencyError``, an
+``ImportError``, and ``UnsupportedLayerError``, a ``NotImplementedError``.
+Messages follow one form: the component, what it expected, what it
+received, and how to fix it.
 """
 
 from __future__ import annotations
@@ -28,6 +29,10 @@ class InputTypeError(MicroframeError, TypeError):
 
 class MissingDependencyError(MicroframeError, ImportError):
     """An optional package that a feature needs is not installed."""
+
+
+class UnsupportedLayerError(MicroframeError, NotImplementedError):
+    """A converter (ONNX, PyTorch) has no rule for a layer or module type."""
 
 
 class ConfigurationError(MicroframeError, ValueError):
