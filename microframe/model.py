@@ -12,6 +12,15 @@ from numpy.typing import DTypeLike
 from microframe import losses, metrics, optimizers
 from microframe._validation import as_float_array, check_positive_int
 from microframe.activations import Identity, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh
+from microframe.activations.extra import (
+    ELU,
+    GELU,
+    SELU,
+    LogSoftmax,
+    SiLU,
+    Softplus,
+    Softsign,
+)
 from microframe.callbacks import Callback, CallbackList, EpochLogger, History
 from microframe.errors import ConfigurationError, InputTypeError, ShapeError
 from microframe.layers.base import Array, Layer
@@ -37,7 +46,9 @@ _PROBABILITY_LOSSES = (
 # Output layers whose values are not probabilities, so a probability loss
 # after them needs from_logits=True. Custom layers are not listed: the loss
 # still checks at run time that its input lies in [0, 1].
-_UNSQUASHED_OUTPUTS = (Dense, Identity, ReLU, LeakyReLU, Tanh)
+# HardSigmoid is left out on purpose: its output lies in [0, 1].
+_UNSQUASHED_OUTPUTS: tuple[type[Layer], ...] = (Dense, Identity, ReLU, LeakyReLU, Tanh)
+_UNSQUASHED_OUTPUTS += (ELU, SELU, GELU, SiLU, Softplus, Softsign, LogSoftmax)
 
 
 class DefaultsWarning(UserWarning):

@@ -69,6 +69,9 @@ class Layer:
         params: trainable arrays, in the layer's dtype.
         grads: gradients of the loss for each entry of ``params``, filled by
             ``backward``.
+        state: non-trainable arrays that ``forward`` updates, such as the
+            running statistics of ``BatchNormalization``. Optimizers never
+            read it; save it together with ``params`` to restore a layer.
         dtype: floating dtype of the parameters and computations.
         rng: random generator for initialisation and training-time noise.
         built: whether ``build`` has run.
@@ -77,6 +80,7 @@ class Layer:
     def __init__(self) -> None:
         self.params: Parameters = Parameters(self)
         self.grads: dict[str, Array] = {}
+        self.state: dict[str, Array] = {}
         self.dtype: np.dtype[Any] = np.dtype(np.float32)
         self.rng: np.random.Generator | None = None
         self.built = False
@@ -107,6 +111,8 @@ class Layer:
             self.built = True
         for key in list(self.params):
             self.params[key] = self.params[key]
+        for key, value in self.state.items():
+            self.state[key] = np.array(value, dtype=self.dtype)
 
     def init_params(self, rng: np.random.Generator) -> None:
         """Create the entries of ``params``; layers without parameters skip it."""
