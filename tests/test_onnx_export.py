@@ -11,24 +11,46 @@ import numpy as np
 import pytest
 
 from microframe import (
+    ELU,
+    GELU,
+    SELU,
     Dense,
     Dropout,
+    HardSigmoid,
     Identity,
     LeakyReLU,
+    LogSoftmax,
     ReLU,
     Sequential,
     Sigmoid,
+    SiLU,
     Softmax,
+    Softplus,
+    Softsign,
     Tanh,
 )
 from microframe.activations import Activation
 from microframe.errors import (
     ConfigurationError,
     MissingDependencyError,
+    ShapeError,
     UnsupportedLayerError,
 )
+from microframe.layers import (
+    AvgPool2D,
+    BatchNormalization,
+    Conv1D,
+    Conv2D,
+    Embedding,
+    Flatten,
+    GlobalAveragePooling2D,
+    LayerNormalization,
+    MaxPool1D,
+    MaxPool2D,
+    Reshape,
+)
 from microframe.layers.base import Array, Layer
-from microframe.onnx import GraphBuilder, converters, export, register_converter
+from microframe.onnx import GraphBuilder, export, register_converter, registry
 
 onnx = pytest.importorskip("onnx")
 ort = pytest.importorskip("onnxruntime")
@@ -51,7 +73,23 @@ def assert_matches_predict(model: Sequential, proto: Any, x: Array) -> None:
     np.testing.assert_allclose(actual, expected, rtol=0, atol=TOLERANCE)
 
 
-ACTIVATIONS = [ReLU(), Sigmoid(), Tanh(), LeakyReLU(0.2), Softmax(), Identity()]
+ACTIVATIONS = [
+    ReLU(),
+    Sigmoid(),
+    Tanh(),
+    LeakyReLU(0.2),
+    Softmax(),
+    Identity(),
+    ELU(0.7),
+    SELU(),
+    GELU(approximate=True),
+    GELU(approximate=False),
+    SiLU(),
+    Softplus(),
+    Softsign(),
+    HardSigmoid(),
+    LogSoftmax(),
+]
 
 
 @pytest.mark.parametrize("activation", ACTIVATIONS, ids=repr)
@@ -60,6 +98,96 @@ def test_activation_matches_predict(activation: Layer, batch_size: int) -> None:
     model = Sequential([Dense(4, 6), activation, Dense(6, 3)], seed=1)
     proto = export(model, None)
     x = np.random.default_rng(2).standard_normal((batch_size, 4)) * 3
+    assert_matches_predict(model, proto, x)
+
+
+def set_running_statistics(layer: BatchNormalization, seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    layer.state["running_mean"] = rng.standard_normal(layer.num_features)
+    layer.state["running_var"] = rng.uniform(0.5, 2.0, layer.num_features)
+    layer.params["gamma"] = rng.uniform(0.5, 1.5, layer.num_features)
+    layer.params["beta"] = rng.standard_normal(layer.num_features)
+
+
+def test_cnn_matches_predict() -> None:
+    norm = BatchNormalization(4)
+    model = Sequential(
+        [
+            Conv2D(3, 4, (3, 2), stride=2, padding="same"),
+            norm,
+            ReLU(),
+            MaxPool2D(2, padding="same"),
+            Flatten(),
+            Dense(24, 3),
+            Softmax(),
+        ],
+        seed=0,
+    )
+    set_running_statistics(norm, 1)
+    proto = export(model, None, input_shape=(9, 7, 3))
+    x = np.random.default_rng(3).standard_normal((5, 9, 7, 3))
+    assert_matches_predict(model, proto, x)
+
+
+@pytest.mark.parametrize("padding", ["valid", "same", 1])
+def test_dilated_conv_avg_pool(padding: str | int) -> None:
+    model = Sequential(
+        [
+            Conv2D(2, 3, (2, 3), dilation=2, padding=padding, use_bias=False),
+            AvgPool2D((2, 3), stride=1, padding="same"),
+            GlobalAveragePooling2D(),
+        ],
+        seed=0,
+    )
+    proto = export(model, None, input_shape=(8, 9, 2))
+    x = np.random.default_rng(4).standard_normal((3, 8, 9, 2))
+    assert_matches_predict(model, proto, x)
+
+
+def test_conv1d_sequence_matches() -> None:
+    model = Sequential(
+        [
+            Conv1D(3, 5, 3, stride=2, padding="same", dilation=1),
+            Tanh(),
+            MaxPool1D(2, padding="same"),
+            Flatten(),
+            Dense(15, 2),
+        ],
+        seed=0,
+    )
+    proto = export(model, None, input_shape=(11, 3))
+    x = np.random.default_rng(5).standard_normal((4, 11, 3))
+    assert_matches_predict(model, proto, x)
+
+
+def test_embedding_takes_int64_ids() -> None:
+    model = Sequential([Embedding(12, 4), Flatten(), Dense(20, 2)], seed=0)
+    proto = export(model, None, input_shape=(5,))
+    assert proto.graph.input[0].type.tensor_type.elem_type == onnx.TensorProto.INT64
+    ids = np.random.default_rng(6).integers(0, 12, size=(7, 5))
+    session = ort.InferenceSession(
+        proto.SerializeToString(), providers=["CPUExecutionProvider"]
+    )
+    actual = session.run(None, {"input": ids.astype(np.int64)})[0]
+    np.testing.assert_allclose(actual, model.predict(ids), rtol=0, atol=TOLERANCE)
+
+
+def test_reshape_layer_norm_matches() -> None:
+    norm = BatchNormalization(4)
+    model = Sequential(
+        [
+            Dense(6, 12),
+            Reshape((3, 4)),
+            LayerNormalization(4),
+            norm,
+            Flatten(),
+            Dense(12, 2),
+        ],
+        seed=0,
+    )
+    set_running_statistics(norm, 2)
+    proto = export(model, None)
+    x = np.random.default_rng(7).standard_normal((6, 6))
     assert_matches_predict(model, proto, x)
 
 
@@ -160,8 +288,8 @@ def test_unsupported_layer_names_it() -> None:
 
 def test_registered_converter_is_used(monkeypatch: pytest.MonkeyPatch) -> None:
     # A copy of the registry, so the rule for Scale ends with this test.
-    registry = dict(converters._CONVERTERS)
-    monkeypatch.setattr(converters, "_CONVERTERS", registry)
+    rules = dict(registry._CONVERTERS)
+    monkeypatch.setattr(registry, "_CONVERTERS", rules)
 
     @register_converter(Scale)
     def convert_scale(
@@ -189,6 +317,12 @@ def test_input_shape_for_first_activation() -> None:
 def test_invalid_input_shape_raises(shape: tuple[Any, ...]) -> None:
     with pytest.raises(ConfigurationError, match="input_shape must be"):
         export(Sequential([Dense(3, 1)]), None, input_shape=shape)
+
+
+def test_wrong_input_shape_names_layer() -> None:
+    model = Sequential([Flatten(), Dense(12, 2)], seed=0)
+    with pytest.raises(ShapeError, match=r"layer 1 \(Dense\(12 -> 2\)\) expects 12"):
+        export(model, None, input_shape=(3, 5))
 
 
 def test_unknown_opset_raises() -> None:

@@ -8,7 +8,7 @@ layers.
 """
 
 from microframe.onnx.builder import GraphBuilder
-from microframe.onnx.converters import register_converter
 from microframe.onnx.export import DEFAULT_OPSET, export
+from microframe.onnx.registry import register_converter
 
 __all__ = ["DEFAULT_OPSET", "GraphBuilder", "export", "register_converter"]

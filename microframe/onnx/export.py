@@ -10,10 +10,15 @@ from typing import Any
 import numpy as np
 
 from microframe._optional import import_optional
-from microframe.errors import ConfigurationError
+from microframe.errors import ConfigurationError, ShapeError
+from microframe.layers.base import Layer
 from microframe.model import Sequential
+from microframe.onnx import activations, core, spatial
 from microframe.onnx.builder import GraphBuilder
-from microframe.onnx.converters import INTEGER_INPUT_LAYERS, Shape, converter_for
+from microframe.onnx.registry import INTEGER_INPUT_LAYERS, Shape, converter_for
+
+# The converter modules register their rules when imported.
+_CONVERTER_MODULES = (activations, core, spatial)
 
 # Opset 17 with IR version 8 loads in onnxruntime 1.14 and later, and the
 # converters use no operator that a newer opset changed.
@@ -71,6 +76,7 @@ def export(
     builder = GraphBuilder(onnx)
     x, shape = input_name, input_shape_full
     for position, layer in enumerate(model.layers):
+        _check_features(layer, position, shape)
         convert = converter_for(layer, position)
         x = convert(layer, builder, x, shape)
         shape = layer.compute_output_shape(shape)
@@ -116,6 +122,19 @@ def _sample_shape(model: Sequential, input_shape: Sequence[int] | None) -> Shape
             f"{input_shape!r}."
         )
     return tuple(int(s) for s in sizes)
+
+
+def _check_features(layer: Layer, position: int, shape: Shape) -> None:
+    """Raise when ``shape`` cannot feed ``layer``, before ONNX reports it."""
+    expected = getattr(layer, "in_features", None) or getattr(
+        layer, "in_channels", None
+    )
+    if expected is not None and shape[-1] not in (None, expected):
+        raise ShapeError(
+            f"microframe.onnx.export: layer {position} ({layer.name}) expects "
+            f"{expected} features on the last axis, got input of shape "
+            f"{('N', *shape[1:])}; check input_shape or the layer sizes."
+        )
 
 
 def _value_info(onnx: ModuleType, name: str, elem_type: int, shape: Shape) -> Any:

@@ -1,4 +1,4 @@
-"""Export rules from microframe layers to ONNX operators, one per layer type.
+"""The table of ONNX export rules, one per layer class.
 
 A converter is called as ``convert(layer, builder, x, input_shape)``: ``x``
 is the name of the layer's input tensor and ``input_shape`` its shape with
@@ -11,11 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from microframe.activations import Identity, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh
 from microframe.errors import UnsupportedLayerError
 from microframe.layers.base import Layer
-from microframe.layers.dense import Dense
-from microframe.layers.dropout import Dropout
 from microframe.onnx.builder import GraphBuilder
 
 Shape = tuple[int | None, ...]
@@ -64,46 +61,6 @@ def converter_for(layer: Layer, position: int) -> Converter:
     return converter
 
 
-@register_converter(Dense)
-def _convert_dense(layer: Dense, builder: GraphBuilder, x: str, shape: Shape) -> str:
-    # MatMul broadcasts over leading axes, so (N, ..., D_in) inputs work too.
-    weight = builder.constant("weight", layer.params["weight"])
-    y = builder.node("MatMul", [x, weight])
-    if "bias" in layer.params:
-        bias = builder.constant("bias", layer.params["bias"])
-        y = builder.node("Add", [y, bias])
-    return y
-
-
-def _pass_through(layer: Layer, builder: GraphBuilder, x: str, shape: Shape) -> str:
+def pass_through(layer: Layer, builder: GraphBuilder, x: str, shape: Shape) -> str:
+    """Return the input unchanged: the rule for layers that are the identity."""
     return x
-
-
-# Dropout is the identity at inference, so it adds no node.
-register_converter(Dropout)(_pass_through)
-register_converter(Identity)(_pass_through)
-
-
-def _element_wise(op_type: str) -> Converter:
-    def convert(layer: Layer, builder: GraphBuilder, x: str, shape: Shape) -> str:
-        return builder.node(op_type, [x])
-
-    return convert
-
-
-register_converter(ReLU)(_element_wise("Relu"))
-register_converter(Sigmoid)(_element_wise("Sigmoid"))
-register_converter(Tanh)(_element_wise("Tanh"))
-
-
-@register_converter(LeakyReLU)
-def _convert_leaky_relu(
-    layer: LeakyReLU, builder: GraphBuilder, x: str, shape: Shape
-) -> str:
-    return builder.node("LeakyRelu", [x], alpha=float(layer.negative_slope))
-
-
-@register_converter(Softmax)
-def _convert_softmax(layer: Layer, builder: GraphBuilder, x: str, shape: Shape) -> str:
-    # The default axis changed in opset 13, so it is always written out.
-    return builder.node("Softmax", [x], axis=-1)
