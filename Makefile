@@ -12,10 +12,11 @@ $(PY):
 	$(PYTHON) -m venv $(VENV)
 
 demo: venv
-	$(PIP) install -q -e ".[examples]"
+	$(PIP) install -q -e ".[examples,onnx]"
 	$(PY) examples/backprop_exercise.py
 	$(PY) examples/cross_entropy.py
 	$(PY) examples/breast_cancer.py
+	$(PY) examples/export_onnx.py
 
 test: venv
 	$(PIP) install -q -e ".[dev]"
