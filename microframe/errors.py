@@ -51,10 +51,6 @@ class GradientCheckError(MicroframeError, ValueError):
     """Analytic gradients disagree with finite differences."""
 
 
-class MissingDependencyError(MicroframeError, ImportError):
-    """An optional package that a feature needs is not installed."""
-
-
 class FormatError(MicroframeError, ValueError):
     """A saved file is truncated, corrupt, hostile or from a newer format."""
 

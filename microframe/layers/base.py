@@ -52,18 +52,6 @@ class Parameters(dict[str, Array]):
         self._owner, items = state
         dict.update(self, items)
 
-    def __reduce__(self) -> tuple[Any, ...]:
-        # The default pickling of a dict subclass calls __setitem__ before
-        # _owner exists, so the arrays are restored without the checks.
-        return (_restore_parameters, (self._owner, dict(self)))
-
-
-def _restore_parameters(owner: Layer, arrays: dict[str, Array]) -> Parameters:
-    """Rebuild a pickled ``Parameters`` without rechecking its arrays."""
-    params = Parameters(owner)
-    dict.update(params, arrays)
-    return params
-
 
 class Layer:
     """Base class of every layer: subclass it and write ``forward``/``backward``.
