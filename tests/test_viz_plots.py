@@ -8,9 +8,8 @@ import pytest
 from test_exercise import build_exercise_model
 
 from microframe import Dense, ReLU, Sequential, Sigmoid, Softmax
-from microframe.errors import NotFittedError, ShapeError
+from microframe.errors import MissingDependencyError, NotFittedError, ShapeError
 from microframe.viz import (
-    MissingDependencyError,
     plot_decision_boundary,
     plot_gradient_histograms,
     plot_weight_histograms,

@@ -4,7 +4,6 @@ training step written out layer by layer."""
 from microframe.viz.explain import LayerStep, StepExplanation, explain_step
 from microframe.viz.mermaid import to_mermaid
 from microframe.viz.plots import (
-    MissingDependencyError,
     plot_decision_boundary,
     plot_gradient_histograms,
     plot_model,
@@ -14,7 +13,6 @@ from microframe.viz.render import render_mermaid
 
 __all__ = [
     "LayerStep",
-    "MissingDependencyError",
     "StepExplanation",
     "explain_step",
     "plot_decision_boundary",
