@@ -240,7 +240,7 @@ def test_weights_missing_parameter(tmp_path: Path) -> None:
 
 def test_load_model_rejects_weights_file(tmp_path: Path) -> None:
     Sequential([Dense(2, 4)]).save_weights(tmp_path / "w.mfz")
-    with pytest.raises(FormatError, match="holds weights only"):
+    with pytest.raises(FormatError, match="contains weights only"):
         load_model(tmp_path / "w.mfz")
 
 
@@ -502,3 +502,12 @@ def test_fit_after_load_continues(tmp_path: Path) -> None:
     x, y = xor_data()
     history = loaded.fit(x, y, epochs=1, batch_size=8, verbose=0)
     assert history.epoch == [1]
+
+
+def test_config_beyond_memory(tmp_path: Path) -> None:
+    def huge(header: dict[str, Any]) -> None:
+        header["layers"][0]["config"]["in_features"] = 10**8
+        header["layers"][0]["config"]["out_features"] = 10**8
+
+    with pytest.raises(FormatError, match="more parameters than fit in memory"):
+        load_model(_edited(tmp_path, huge))

@@ -171,7 +171,7 @@ def test_object_dtype_array(original: bytes) -> None:
 def test_object_npy_behind_float_entry(original: bytes) -> None:
     members = read_members(original)
     members["arrays/0.npy"] = npy_bytes(np.array(["os.system", 1], dtype=object), True)
-    with pytest.raises(FormatError, match="holds dtype object"):
+    with pytest.raises(FormatError, match="contains dtype object"):
         load_bytes(write_members(members))
 
 

@@ -6,8 +6,9 @@ crash leaves either the old file or the new one.
 
 Reading trusts nothing in the file. Every member name, size, compression
 method, dtype and shape is checked against limits and against the header
-before any array is allocated, so a hostile file cannot make the reader
-allocate more than the file's own size, write anywhere or run code.
+before any array is allocated. So a hostile file cannot make the reader
+allocate more array memory than the file's own size, write anywhere or run
+code.
 """
 
 from __future__ import annotations
@@ -258,7 +259,7 @@ def _read_header(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> dict[str, A
 
 def _reject_constant(name: str) -> None:
     raise FormatError(
-        f"load: the header holds the non-standard JSON constant {name}; "
+        f"load: the header contains the non-standard JSON constant {name}; "
         "NaN and infinity are written as tagged values."
     )
 
@@ -334,7 +335,7 @@ def _read_array(
         npy_shape, fortran_order, npy_dtype = header
         if npy_dtype != dtype or tuple(npy_shape) != shape or fortran_order:
             raise FormatError(
-                f"load: {info.filename} holds dtype {npy_dtype} and shape "
+                f"load: {info.filename} contains dtype {npy_dtype} and shape "
                 f"{npy_shape} (fortran_order={fortran_order}), but the header "
                 f"declares {dtype} and {shape} in C order."
             )

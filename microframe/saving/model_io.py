@@ -33,7 +33,7 @@ def save_model(
 ) -> None:
     """Write ``model`` to ``path``: architecture, weights and training state.
 
-    The file holds each layer's class and configuration, its parameters and
+    The file contains each layer's class and configuration, its parameters and
     non-trainable state, the model's dtype and seed, the number of epochs
     trained, the random generator's state and, when compiled, the loss,
     optimizer (with its state) and metric names. ``load_model`` rebuilds the
@@ -134,7 +134,7 @@ def load_model(source: container.Source) -> Sequential:
 
     Raises:
         FormatError: the file is truncated, corrupt, hostile, from a newer
-            format version, or holds weights only.
+            format version, or contains weights only.
         UnknownClassError: the file names a class that is not registered.
         FileNotFoundError: ``source`` does not exist.
     """
@@ -161,10 +161,20 @@ def load_model(source: container.Source) -> Sequential:
 
     entries = expect(header["layers"], list, "layers")
     layers = [_build_layer(decoder, i, entry) for i, entry in enumerate(entries)]
+    # NOTE: building draws each layer's initial weights at the size its
+    # configuration names, before the file's arrays are compared with them.
+    # So a hostile configuration that names a huge layer makes this step
+    # allocate it. A size beyond the machine's memory raises MemoryError,
+    # which is reported as a FormatError.
     try:
         model = Sequential(layers, seed=seed, dtype=dtype)
     except (MicroframeError, TypeError, ValueError) as error:
         raise FormatError(f"load: the model could not be built: {error}") from error
+    except MemoryError as error:
+        raise FormatError(
+            "load: the layer configurations describe more parameters than fit "
+            "in memory; the file is corrupt or hostile."
+        ) from error
     params = [_decode_params(decoder, i, entry) for i, entry in enumerate(entries)]
     _assign_params(model, params, "load")
     for index, (layer, entry) in enumerate(zip(layers, entries, strict=True)):
@@ -213,7 +223,7 @@ def _check_format(header: dict[str, Any], content: str | None) -> None:
         raise FormatError(f"load: unknown file content {str(found)[:40]!r}.")
     if content is not None and found != content:
         raise FormatError(
-            "load_model: the file holds weights only, written by save_weights; "
+            "load_model: the file contains weights only, written by save_weights; "
             "build the model in code and call model.load_weights(path)."
         )
 
