@@ -345,9 +345,44 @@ def test_default_config_needs_attributes() -> None:
         Renamed(3).get_config()
 
 
-def test_default_set_state_rejects_state() -> None:
-    with pytest.raises(FormatError, match="no non-trainable state"):
+def test_default_set_state_rejects_extra_key() -> None:
+    with pytest.raises(FormatError, match=r"expected the state keys \[\], got"):
         Dense(2, 2).set_state({"running_mean": np.zeros(2)})
+
+
+class Tracker(Layer):
+    """Keeps a running maximum of its inputs in ``self.state``."""
+
+    def __init__(self, features: int) -> None:
+        super().__init__()
+        self.features = features
+
+    def init_params(self, rng: np.random.Generator) -> None:
+        self.state["maximum"] = np.full(self.features, -np.inf)
+
+    def forward(self, x: Array, training: bool = False) -> Array:
+        if training:
+            self.state["maximum"] = np.maximum(self.state["maximum"], x.max(axis=0))
+        return x
+
+
+def test_default_state_round_trips(tmp_path: Path) -> None:
+    register_layer(Tracker)
+    try:
+        model = Sequential([Tracker(2)], dtype=np.float64)
+        model.forward(np.array([[1.0, -3.0], [0.5, 2.0]]), training=True)
+        model.save(tmp_path / "m.mfz")
+        loaded = load_model(tmp_path / "m.mfz")
+    finally:
+        unregister(Tracker)
+    np.testing.assert_array_equal(loaded.layers[0].state["maximum"], [1.0, 2.0])
+
+
+def test_default_set_state_checks_shape() -> None:
+    layer = Tracker(2)
+    layer.build(np.random.default_rng(0))
+    with pytest.raises(FormatError, match=r"state\['maximum'\] of shape \(2,\)"):
+        layer.set_state({"maximum": np.zeros(3)})
 
 
 # -- versions and hostile headers ----------------------------------------

@@ -59,7 +59,7 @@ def save_model(
         "model": {
             "class": "Sequential",
             "dtype": model.dtype.name,
-            "seed": encoder.encode(model.seed, "model seed"),
+            "seed": model.seed if isinstance(model.seed, int) else None,
         },
         "layers": [
             _encode_layer(encoder, i, layer) for i, layer in enumerate(model.layers)
