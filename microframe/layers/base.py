@@ -37,8 +37,20 @@ class Parameters(dict[str, Array]):
                 "shape or build a new layer."
             )
         # A copy, so the layer never shares memory with the caller's array
-        # and in-place updates cannot change it.
-        super().__setitem__(key, np.array(array, dtype=self._owner.dtype))
+        # and in-place updates cannot change it. C order keeps
+        # reshape(-1) a view, which gradcheck's in-place nudges rely on.
+        copy = np.array(array, dtype=self._owner.dtype, order="C")
+        super().__setitem__(key, copy)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # copy and pickle would otherwise refill the dict through
+        # __setitem__ before the owner's attributes exist; the items go
+        # through __setstate__ instead, after the owner is rebuilt.
+        return (Parameters.__new__, (Parameters,), (self._owner, dict(self)))
+
+    def __setstate__(self, state: tuple[Layer, dict[str, Array]]) -> None:
+        self._owner, items = state
+        dict.update(self, items)
 
 
 class Layer:
@@ -58,6 +70,9 @@ class Layer:
         params: trainable arrays, in the layer's dtype.
         grads: gradients of the loss for each entry of ``params``, filled by
             ``backward``.
+        state: non-trainable arrays that ``forward`` updates, such as the
+            running statistics of ``BatchNormalization``. Optimizers never
+            read it; save it together with ``params`` to restore a layer.
         dtype: floating dtype of the parameters and computations.
         rng: random generator for initialisation and training-time noise.
         built: whether ``build`` has run.
@@ -97,6 +112,8 @@ class Layer:
             self.built = True
         for key in list(self.params):
             self.params[key] = self.params[key]
+        for key, value in self.state.items():
+            self.state[key] = np.array(value, dtype=self.dtype)
 
     def init_params(self, rng: np.random.Generator) -> None:
         """Create the entries of ``params``; layers without parameters skip it."""
