@@ -159,8 +159,8 @@ class Layer:
         Trainable arrays live in ``params`` and are saved anyway. Arrays
         that change while training without being trained, such as the
         running statistics of batch normalisation, belong in ``self.state``,
-        a dict created in ``init_params``; the default returns a copy of it.
-        Override this and ``set_state`` for state kept elsewhere.
+        a dict created in ``init_params``. The default returns a copy of
+        it. Override this and ``set_state`` for state kept elsewhere.
         """
         return {key: value.copy() for key, value in self.state.items()}
 
