@@ -670,3 +670,27 @@ def test_batch_norm_statistics_round_trip(tmp_path: Path) -> None:
     assert np.any(expected["running_mean"] != 0.0)
     for key, value in expected.items():
         np.testing.assert_array_equal(restored.state[key], value)
+
+
+def test_batch_norm_model_resumes_exactly(tmp_path: Path) -> None:
+    x, y = xor_data()
+
+    def fresh() -> Sequential:
+        model = Sequential(
+            [Dense(2, 6), layers.BatchNormalization(6), microframe.ReLU()]
+            + [microframe.Dropout(0.2), Dense(6, 1), Sigmoid()],
+            seed=8,
+        )
+        model.compile(loss="binary_crossentropy", optimizer="rmsprop")
+        return model
+
+    straight = fresh()
+    straight.fit(x, y, epochs=4, batch_size=8, verbose=0)
+    halfway = fresh()
+    halfway.fit(x, y, epochs=2, batch_size=8, verbose=0)
+    halfway.save(tmp_path / "m.mfz")
+    resumed = load_model(tmp_path / "m.mfz")
+    resumed.fit(x, y, epochs=2, batch_size=8, verbose=0)
+    assert_same_weights(straight, resumed)
+    for key, value in straight.layers[1].state.items():
+        assert value.tobytes() == resumed.layers[1].state[key].tobytes()
