@@ -160,17 +160,17 @@ def read_archive(source: Source) -> tuple[dict[str, Any], list[Array]]:
     Raises:
         FormatError: for anything that is not a valid archive as written by
             ``write_archive``.
+        OSError: when ``source`` cannot be opened, for example
+            ``FileNotFoundError``.
     """
     if isinstance(source, (str, os.PathLike)):
-        try:
-            with open(source, "rb") as stream:
+        # Errors from open() itself, such as a missing file or a denied
+        # permission, are raised as they are: the file was never read.
+        with open(source, "rb") as stream:
+            try:
                 return _read_stream(stream)
-        except FileNotFoundError:
-            raise
-        except IsADirectoryError:
-            raise
-        except _PARSE_ERRORS as error:
-            raise _corrupt(error) from error
+            except _PARSE_ERRORS as error:
+                raise _corrupt(error) from error
     try:
         return _read_stream(source)
     except _PARSE_ERRORS as error:
