@@ -147,27 +147,40 @@ def load_model(source: container.Source) -> Sequential:
         "the header",
     )
     decoder = Decoder(arrays)
-    model_entry = expect(header["model"], dict, "model")
-    fields(model_entry, {"class", "dtype", "seed"}, "model")
-    if model_entry["class"] != "Sequential":
+    entries = expect(header["layers"], list, "layers")
+    model = _build_model(decoder, header["model"], entries)
+
+    params = [_decode_params(decoder, i, entry) for i, entry in enumerate(entries)]
+    _assign_params(model, params, "load")
+    for index, (layer, entry) in enumerate(zip(model.layers, entries, strict=True)):
+        state = decoder.decode_dict(entry["state"], f"layer {index} state")
+        _call_checked(layer.set_state, state, f"layer {index} ({layer.name}) state")
+    _restore_training(decoder, model, expect(header["training"], dict, "training"))
+    return model
+
+
+def _build_model(decoder: Decoder, entry: Any, layer_entries: list[Any]) -> Sequential:
+    """Create the model and its layers from their configurations."""
+    expect(entry, dict, "model")
+    fields(entry, {"class", "dtype", "seed"}, "model")
+    if entry["class"] != "Sequential":
         raise FormatError(
-            f"load: the model class is {str(model_entry['class'])[:40]!r}; only "
+            f"load: the model class is {str(entry['class'])[:40]!r}; only "
             "'Sequential' is supported."
         )
-    dtype = _decode_dtype(model_entry["dtype"])
-    seed = model_entry["seed"]
+    dtype = _decode_dtype(entry["dtype"])
+    seed = entry["seed"]
     if seed is not None and type(seed) is not int:
         raise FormatError("load: the model seed must be an integer or null.")
 
-    entries = expect(header["layers"], list, "layers")
-    layers = [_build_layer(decoder, i, entry) for i, entry in enumerate(entries)]
+    layers = [_build_layer(decoder, i, item) for i, item in enumerate(layer_entries)]
     # NOTE: building draws each layer's initial weights at the size its
     # configuration names, before the file's arrays are compared with them.
     # So a hostile configuration that names a huge layer makes this step
     # allocate it. A size beyond the machine's memory raises MemoryError,
     # which is reported as a FormatError.
     try:
-        model = Sequential(layers, seed=seed, dtype=dtype)
+        return Sequential(layers, seed=seed, dtype=dtype)
     except (MicroframeError, TypeError, ValueError) as error:
         raise FormatError(f"load: the model could not be built: {error}") from error
     except MemoryError as error:
@@ -175,13 +188,6 @@ def load_model(source: container.Source) -> Sequential:
             "load: the layer configurations describe more parameters than fit "
             "in memory; the file is corrupt or hostile."
         ) from error
-    params = [_decode_params(decoder, i, entry) for i, entry in enumerate(entries)]
-    _assign_params(model, params, "load")
-    for index, (layer, entry) in enumerate(zip(layers, entries, strict=True)):
-        state = decoder.decode_dict(entry["state"], f"layer {index} state")
-        _call_checked(layer.set_state, state, f"layer {index} ({layer.name}) state")
-    _restore_training(decoder, model, expect(header["training"], dict, "training"))
-    return model
 
 
 def load_weights(model: Sequential, source: container.Source) -> None:
