@@ -694,3 +694,15 @@ def test_batch_norm_model_resumes_exactly(tmp_path: Path) -> None:
     assert_same_weights(straight, resumed)
     for key, value in straight.layers[1].state.items():
         assert value.tobytes() == resumed.layers[1].state[key].tobytes()
+
+
+@pytest.mark.parametrize("kind", sorted(registry.KINDS))
+def test_builtin_names_are_unique(kind: str) -> None:
+    classes = [
+        cls
+        for base in registry.KINDS[kind]
+        for cls in [base, *registry._all_subclasses(base)]
+        if registry._is_builtin(cls)
+    ]
+    names = [cls.__name__ for cls in set(classes)]
+    assert sorted(names) == sorted(set(names))
