@@ -43,3 +43,11 @@ class GradientCheckError(MicroframeError, ValueError):
 
 class MissingDependencyError(MicroframeError, ImportError):
     """An optional package that a feature needs is not installed."""
+
+
+class FormatError(MicroframeError, ValueError):
+    """A saved file is truncated, corrupt, hostile or from a newer format."""
+
+
+class UnknownClassError(MicroframeError, ValueError):
+    """A class is missing from the registry that saving and loading use."""

@@ -13,6 +13,15 @@ from numpy.typing import DTypeLike
 from microframe import losses, metrics, optimizers
 from microframe._validation import as_float_array, check_positive_int
 from microframe.activations import Identity, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh
+from microframe.activations.extra import (
+    ELU,
+    GELU,
+    SELU,
+    LogSoftmax,
+    SiLU,
+    Softplus,
+    Softsign,
+)
 from microframe.callbacks import (
     Callback,
     CallbackList,
@@ -46,7 +55,9 @@ _PROBABILITY_LOSSES = (
 # Output layers whose values are not probabilities, so a probability loss
 # after them needs from_logits=True. Custom layers are not listed: the loss
 # still checks at run time that its input lies in [0, 1].
-_UNSQUASHED_OUTPUTS = (Dense, Identity, ReLU, LeakyReLU, Tanh)
+# HardSigmoid is left out on purpose: its output lies in [0, 1].
+_UNSQUASHED_OUTPUTS: tuple[type[Layer], ...] = (Dense, Identity, ReLU, LeakyReLU, Tanh)
+_UNSQUASHED_OUTPUTS += (ELU, SELU, GELU, SiLU, Softplus, Softsign, LogSoftmax)
 
 
 class DefaultsWarning(UserWarning):
@@ -175,6 +186,24 @@ class Sequential:
         for layer, values in zip(self.layers, weights, strict=True):
             for key, value in values.items():
                 layer.params[key] = value
+
+    def save(self, path: Any, *, include_optimizer: bool = True) -> None:
+        """Write the model to ``path``; see ``microframe.saving.save_model``."""
+        from microframe.saving import save_model
+
+        save_model(self, path, include_optimizer=include_optimizer)
+
+    def save_weights(self, path: Any) -> None:
+        """Write the parameters alone; see ``microframe.saving.save_weights``."""
+        from microframe.saving import save_weights
+
+        save_weights(self, path)
+
+    def load_weights(self, path: Any) -> None:
+        """Set the parameters from a file; see ``microframe.saving.load_weights``."""
+        from microframe.saving import load_weights
+
+        load_weights(self, path)
 
     # -- configuration --------------------------------------------------
 

@@ -241,7 +241,7 @@ class BatchGatherer:
         self.array = array
         shape = (min(batch_size, len(array)),) + array.shape[1:]
         self._buffers = (np.empty(shape, array.dtype), np.empty(shape, array.dtype))
-        self._which = 0
+        self._current = 0
 
     def gather(self, indices: Array) -> Array:
         """Return the rows at ``indices`` in a reused buffer.
@@ -249,7 +249,7 @@ class BatchGatherer:
         Two buffers alternate, so the previous batch, which layers may
         still have cached, is not overwritten by the next one.
         """
-        self._which = 1 - self._which
-        out = self._buffers[self._which][: len(indices)]
+        self._current = 1 - self._current
+        out = self._buffers[self._current][: len(indices)]
         np.take(self.array, indices, axis=0, out=out, mode="clip")
         return out

@@ -7,6 +7,7 @@ from microframe.callbacks.base import (
     History,
     Logs,
 )
+from microframe.callbacks.checkpoint import ModelCheckpoint
 from microframe.callbacks.csv_logger import CSVLogger
 from microframe.callbacks.early_stopping import EarlyStopping
 from microframe.callbacks.lambda_callback import LambdaCallback
@@ -23,6 +24,7 @@ __all__ = [
     "History",
     "LambdaCallback",
     "Logs",
+    "ModelCheckpoint",
     "ProgressBar",
     "ReduceLROnPlateau",
     "TerminateOnNaN",

@@ -28,7 +28,7 @@ class Loss:
     - ``reduction="sum"``: ``sum(w * values)``;
     - ``reduction="mean"``: ``sum(w * values) / values.size``. Element-wise
       losses (MSE, binary cross-entropy) have one value per element, so this
-      is the mean over all elements, as in Keras and PyTorch; categorical
+      is the mean over all elements, as in Keras and PyTorch. Categorical
       losses have one value per sample, so it is the mean over samples.
 
     With ``sample_weight`` the denominator stays the number of values, as
