@@ -21,17 +21,20 @@ from microframe.layers.base import Layer
 from microframe.losses.base import Loss
 from microframe.metrics import Metric
 from microframe.optimizers.base import Optimizer
+from microframe.schedules import LearningRateSchedule
 
 T = TypeVar("T", bound=type)
 
 # Kinds of registered classes, by the base class each must derive from.
-# Initialisers appear as values inside layer configurations.
+# Initialisers appear as values inside layer configurations, and
+# learning-rate schedules inside optimizer configurations.
 KINDS: dict[str, tuple[type, ...]] = {
     "layer": (Layer,),
     "loss": (Loss,),
     "optimizer": (Optimizer,),
     "metric": (Metric,),
     "initializer": (Initializer,),
+    "schedule": (LearningRateSchedule,),
 }
 
 _registered: dict[str, dict[str, type]] = {kind: {} for kind in KINDS}
