@@ -276,3 +276,21 @@ def test_early_stopping_restores_layer_state() -> None:
         callback.on_epoch_end(epoch, {"val_loss": value})
     callback.on_train_end({})
     assert layer.counter[0] == 1.0
+
+
+def test_metrics_with_same_name_rejected() -> None:
+    x = np.zeros((4, 1))
+    model = Sequential([Dense(1, 1), Sigmoid()], seed=0)
+    model.compile(
+        loss="binary_crossentropy",
+        optimizer="sgd",
+        metrics=["accuracy", "binary_accuracy"],
+    )
+    with pytest.raises(ConfigurationError, match="'accuracy'"):
+        model.fit(x, np.zeros(4), verbose=0)
+
+
+def test_verbose_true_means_one(capsys: pytest.CaptureFixture[str]) -> None:
+    x = np.zeros((4, 1))
+    tiny_model().fit(x, x, epochs=1, verbose=True)
+    assert "Epoch 1/1" in capsys.readouterr().out
