@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -44,6 +45,7 @@ from microframe.training import (
     warn_single_class,
 )
 from microframe.training_loop import run_epochs
+from microframe.viz import explain, mermaid, plots
 
 _PROBABILITY_LOSSES = (
     losses.BinaryCrossEntropy,
@@ -618,6 +620,30 @@ class Sequential:
         rule = "-" * len(lines[0])
         total = f"Total params: {self.count_params()}"
         return "\n".join([lines[0], rule, *lines[1:], rule, total])
+
+    # -- pictures and explanations --------------------------------------
+
+    def to_mermaid(self, x: Any = None, **options: Any) -> str:
+        """Return a Mermaid ``flowchart LR`` of the model.
+
+        See ``microframe.viz.to_mermaid`` for ``x`` and the options.
+        """
+        return mermaid.to_mermaid(self, x, **options)
+
+    def plot(self, path: str | Path, x: Any = None, **options: Any) -> Path:
+        """Draw the ``to_mermaid`` diagram with matplotlib and save it as a PNG.
+
+        See ``microframe.viz.plot_model`` for ``x`` and the options.
+        """
+        return plots.plot_model(self, path, x, **options)
+
+    def explain_step(self, x: Any, y: Any, **options: Any) -> explain.StepExplanation:
+        """Write out one training step on ``(x, y)`` layer by layer.
+
+        The model is left unchanged unless ``apply=True``; see
+        ``microframe.viz.explain_step`` for the options.
+        """
+        return explain.explain_step(self, x, y, **options)
 
 
 def _get_metric(identifier: str | metrics.Metric) -> metrics.Metric | str:

@@ -42,6 +42,16 @@ class Parameters(dict[str, Array]):
         copy = np.array(array, dtype=self._owner.dtype, order="C")
         super().__setitem__(key, copy)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # copy and pickle would otherwise refill the dict through
+        # __setitem__ before the owner's attributes exist; the items go
+        # through __setstate__ instead, after the owner is rebuilt.
+        return (Parameters.__new__, (Parameters,), (self._owner, dict(self)))
+
+    def __setstate__(self, state: tuple[Layer, dict[str, Array]]) -> None:
+        self._owner, items = state
+        dict.update(self, items)
+
 
 class Layer:
     """Base class of every layer: subclass it and write ``forward``/``backward``.
