@@ -27,7 +27,8 @@ from microframe.schedules import LearningRateSchedule
 T = TypeVar("T", bound=type)
 
 # Kinds of registered classes, by the base class each must derive from.
-# Initialisers and schedules appear as values inside configurations.
+# Initialisers appear as values inside layer configurations, and
+# learning-rate schedules inside optimizer configurations.
 KINDS: dict[str, tuple[type, ...]] = {
     "layer": (Layer,),
     "loss": (Loss,),
