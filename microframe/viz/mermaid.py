@@ -180,7 +180,8 @@ def layer_statistics(layer: Any, output: Array | None, precision: int) -> list[s
 
     Output lines give the mean and standard deviation over the batch, the
     fraction of saturated outputs after Sigmoid or Tanh, and after ReLU the
-    fraction of dead units (zero for every sample of the batch).
+    fraction of dead units: features or channels (the last axis) that are
+    zero for every sample and position of the batch.
     """
     lines = []
     if output is not None:
@@ -194,7 +195,9 @@ def layer_statistics(layer: Any, output: Array | None, precision: int) -> list[s
             saturated = np.abs(output) > 1 - SATURATION_MARGIN
             lines.append(f"saturated {saturated.mean():.0%}")
         elif isinstance(layer, ReLU):
-            dead = np.all(output.reshape(len(output), -1) <= 0, axis=0)
+            # A unit is a feature or channel, the last axis, so a
+            # convolution filter counts as dead only at every position.
+            dead = np.all(output.reshape(-1, output.shape[-1]) <= 0, axis=0)
             lines.append(f"dead units {dead.mean():.0%}")
     if output is not None:
         for key, param in layer.params.items():
