@@ -139,6 +139,13 @@ class BatchNormalization(_Normalization):
         self.state["running_mean"] = np.zeros(self.num_features, dtype=self.dtype)
         self.state["running_var"] = np.ones(self.num_features, dtype=self.dtype)
 
+    def _update_running(self, mean: Array, var: Array) -> None:
+        keep = self.momentum
+        for key, batch_value in (("running_mean", mean), ("running_var", var)):
+            updated = keep * self.state[key] + (1.0 - keep) * batch_value
+            # Stay in the layer's dtype even when x arrives in another one.
+            self.state[key] = updated.astype(self.dtype, copy=False)
+
     def forward(self, x: Array, training: bool = False) -> Array:
         """Normalise with batch statistics (training) or running ones.
 
@@ -151,10 +158,7 @@ class BatchNormalization(_Normalization):
         if training:
             mean = x.mean(axis=axes)
             var = x.var(axis=axes)
-            keep = self.momentum
-            running = self.state
-            running["running_mean"] = keep * running["running_mean"] + (1 - keep) * mean
-            running["running_var"] = keep * running["running_var"] + (1 - keep) * var
+            self._update_running(mean, var)
         else:
             mean, var = self.state["running_mean"], self.state["running_var"]
         self._inv_std = 1.0 / np.sqrt(var + self.epsilon)
