@@ -48,6 +48,7 @@ from microframe.losses import (
 )
 from microframe.model import DefaultsWarning, Sequential
 from microframe.optimizers import SGD, Adam, Optimizer
+from microframe.saving import load_model, register_layer, register_serializable
 
 __version__ = "0.1.0"
 
@@ -102,7 +103,10 @@ __all__ = [
     "gradcheck_loss",
     "initializers",
     "layers",
+    "load_model",
     "losses",
     "metrics",
     "optimizers",
+    "register_layer",
+    "register_serializable",
 ]
