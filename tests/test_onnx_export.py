@@ -32,7 +32,6 @@ from microframe import (
 from microframe.activations import Activation
 from microframe.errors import (
     ConfigurationError,
-    MissingDependencyError,
     ShapeError,
     UnsupportedLayerError,
 )
@@ -328,12 +327,6 @@ def test_wrong_input_shape_names_layer() -> None:
 def test_unknown_opset_raises() -> None:
     with pytest.raises(ConfigurationError, match="opset must be one of"):
         export(Sequential([Dense(3, 1)]), None, opset=9)
-
-
-def test_missing_onnx_names_extra(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(sys.modules, "onnx", None)
-    with pytest.raises(MissingDependencyError, match=r"pip install microframe\[onnx\]"):
-        export(Sequential([Dense(3, 1)]), None)
 
 
 def test_example_prints_small_difference() -> None:
