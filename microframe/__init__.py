@@ -21,6 +21,7 @@ from microframe.activations import (
 from microframe.callbacks import Callback, History
 from microframe.gradcheck import GradcheckReport, gradcheck, gradcheck_loss
 from microframe.layers import (
+    LSTM,
     AvgPool2D,
     BatchNormalization,
     Conv1D,
@@ -35,6 +36,7 @@ from microframe.layers import (
     MaxPool1D,
     MaxPool2D,
     Reshape,
+    SimpleRNN,
 )
 from microframe.losses import (
     BinaryCrossEntropy,
@@ -46,12 +48,14 @@ from microframe.losses import (
 )
 from microframe.model import DefaultsWarning, Sequential
 from microframe.optimizers import SGD, Adam, Optimizer
+from microframe.saving import load_model, register_layer, register_serializable
 
 __version__ = "0.1.0"
 
 __all__ = [
     "ELU",
     "GELU",
+    "LSTM",
     "SELU",
     "SGD",
     "Activation",
@@ -88,6 +92,7 @@ __all__ = [
     "Sequential",
     "SiLU",
     "Sigmoid",
+    "SimpleRNN",
     "Softmax",
     "Softplus",
     "Softsign",
@@ -98,7 +103,10 @@ __all__ = [
     "gradcheck_loss",
     "initializers",
     "layers",
+    "load_model",
     "losses",
     "metrics",
     "optimizers",
+    "register_layer",
+    "register_serializable",
 ]

@@ -49,3 +49,11 @@ class NonFiniteLossError(MicroframeError, ValueError):
 
 class GradientCheckError(MicroframeError, ValueError):
     """Analytic gradients disagree with finite differences."""
+
+
+class FormatError(MicroframeError, ValueError):
+    """A saved file is truncated, corrupt, hostile or from a newer format."""
+
+
+class UnknownClassError(MicroframeError, ValueError):
+    """A class is missing from the registry that saving and loading use."""

@@ -280,7 +280,8 @@ class Orthogonal(Initializer):
         q = q * np.sign(np.diag(r))
         if rows < columns:
             q = q.T
-        return (self.gain * q).reshape(shape).astype(dtype)
+        # q.T is Fortran-ordered; a C-ordered copy keeps reshape(-1) a view.
+        return np.ascontiguousarray((self.gain * q).reshape(shape), dtype=dtype)
 
 
 _BY_NAME: dict[str, type[Initializer]] = {

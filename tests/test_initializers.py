@@ -3,7 +3,7 @@ import math
 import numpy as np
 import pytest
 
-from microframe import Dense, initializers
+from microframe import Dense, gradcheck, initializers
 from microframe.errors import ConfigurationError
 from microframe.initializers import (
     Constant,
@@ -152,3 +152,15 @@ def test_dense_default_glorot_zero_bias() -> None:
     layer.build(np.random.default_rng(0), np.float64)
     assert np.abs(layer.params["weight"]).max() <= math.sqrt(6.0 / 50.0)
     np.testing.assert_array_equal(layer.params["bias"], np.zeros(30))
+
+
+def test_orthogonal_wide_is_c_ordered() -> None:
+    assert draw(Orthogonal(), (3, 8)).flags.c_contiguous
+
+
+def test_fortran_weight_still_gradchecks() -> None:
+    layer = Dense(3, 4)
+    layer.build(np.random.default_rng(0), np.float64)
+    layer.params["weight"] = np.asfortranarray(np.arange(12.0).reshape(3, 4))
+    assert layer.params["weight"].flags.c_contiguous
+    assert gradcheck(layer, np.ones((2, 3))).passed

@@ -5,7 +5,15 @@ from typing import Any
 import numpy as np
 import pytest
 
-from microframe.layers import AvgPool2D, Conv1D, Conv2D, Layer, MaxPool1D, MaxPool2D
+from microframe.layers import (
+    LSTM,
+    AvgPool2D,
+    Conv1D,
+    Conv2D,
+    Layer,
+    MaxPool1D,
+    MaxPool2D,
+)
 
 torch = pytest.importorskip("torch")
 functional = torch.nn.functional
@@ -117,3 +125,34 @@ def test_max_pool1d_matches_torch() -> None:
     expected = functional.max_pool1d(torch.tensor(x.transpose(0, 2, 1)), 3, 2, 1)
     out = MaxPool1D(3, stride=2, padding=1).forward(x)
     np.testing.assert_allclose(out, expected.numpy().transpose(0, 2, 1))
+
+
+@pytest.mark.parametrize("return_sequences", [False, True])
+def test_lstm_matches_torch(return_sequences: bool) -> None:
+    layer = built(LSTM(3, 4, return_sequences=return_sequences))
+    x = np.random.default_rng(9).standard_normal((2, 5, 3))
+    out = layer.forward(x)
+    grad_output = np.random.default_rng(10).standard_normal(out.shape)
+    grad_input = layer.backward(grad_output)
+
+    reference = torch.nn.LSTM(3, 4, batch_first=True).double()
+    with torch.no_grad():
+        reference.weight_ih_l0.copy_(torch.tensor(layer.params["weight"].T))
+        reference.weight_hh_l0.copy_(torch.tensor(layer.params["recurrent_weight"].T))
+        reference.bias_ih_l0.copy_(torch.tensor(layer.params["bias"]))
+        reference.bias_hh_l0.zero_()
+    x_torch = torch.tensor(x, requires_grad=True)
+    sequence, _ = reference(x_torch)
+    out_torch = sequence if return_sequences else sequence[:, -1]
+    out_torch.backward(torch.tensor(grad_output))
+
+    np.testing.assert_allclose(out, out_torch.detach().numpy(), rtol=1e-10)
+    np.testing.assert_allclose(grad_input, x_torch.grad.numpy(), rtol=1e-9)
+    np.testing.assert_allclose(
+        layer.grads["recurrent_weight"],
+        reference.weight_hh_l0.grad.numpy().T,
+        rtol=1e-9,
+    )
+    np.testing.assert_allclose(
+        layer.grads["bias"], reference.bias_ih_l0.grad.numpy(), rtol=1e-9
+    )

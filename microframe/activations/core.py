@@ -13,8 +13,8 @@ def sigmoid(x: Array) -> Array:
     """Compute ``1 / (1 + exp(-x))`` for any ``x``, with no overflow warning.
 
     For ``x`` below about -709 (float64) or -88 (float32), ``exp(-x)``
-    overflows to inf and the result is exactly 0, which is the correctly
-    rounded value; the overflow is expected, so its warning is silenced.
+    overflows to inf and the result is exactly 0, the correctly rounded
+    value. That overflow is expected, so its warning is silenced.
     """
     with np.errstate(over="ignore"):
         result: Array = 1.0 / (1.0 + np.exp(-x))

@@ -12,9 +12,11 @@ from microframe.layers.pooling import (
     MaxPool1D,
     MaxPool2D,
 )
+from microframe.layers.recurrent import LSTM, SimpleRNN
 from microframe.layers.reshape import Flatten, Reshape
 
 __all__ = [
+    "LSTM",
     "AvgPool2D",
     "BatchNormalization",
     "Conv1D",
@@ -30,4 +32,5 @@ __all__ = [
     "MaxPool2D",
     "Parameters",
     "Reshape",
+    "SimpleRNN",
 ]

@@ -7,8 +7,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import DTypeLike, NDArray
 
+from microframe._config import constructor_config
 from microframe._validation import as_numeric_array
-from microframe.errors import NotFittedError, ShapeError
+from microframe.errors import FormatError, NotFittedError, ShapeError
 
 Array = NDArray[Any]
 
@@ -36,20 +37,20 @@ class Parameters(dict[str, Array]):
                 "shape or build a new layer."
             )
         # A copy, so the layer never shares memory with the caller's array
-        # and in-place updates cannot change it.
-        super().__setitem__(key, np.array(array, dtype=self._owner.dtype))
+        # and in-place updates cannot change it. C order keeps
+        # reshape(-1) a view, which gradcheck's in-place nudges rely on.
+        copy = np.array(array, dtype=self._owner.dtype, order="C")
+        super().__setitem__(key, copy)
 
     def __reduce__(self) -> tuple[Any, ...]:
-        # The default pickling of a dict subclass calls __setitem__ before
-        # _owner exists, so the arrays are restored without the checks.
-        return (_restore_parameters, (self._owner, dict(self)))
+        # copy and pickle would otherwise refill the dict through
+        # __setitem__ before the owner's attributes exist; the items go
+        # through __setstate__ instead, after the owner is rebuilt.
+        return (Parameters.__new__, (Parameters,), (self._owner, dict(self)))
 
-
-def _restore_parameters(owner: Layer, arrays: dict[str, Array]) -> Parameters:
-    """Rebuild a pickled ``Parameters`` without rechecking its arrays."""
-    params = Parameters(owner)
-    dict.update(params, arrays)
-    return params
+    def __setstate__(self, state: tuple[Layer, dict[str, Array]]) -> None:
+        self._owner, items = state
+        dict.update(self, items)
 
 
 class Layer:
@@ -137,6 +138,43 @@ class Layer:
     ) -> tuple[int | None, ...]:
         """Return the output shape for ``input_shape`` (batch axis first)."""
         return input_shape
+
+    def get_config(self) -> dict[str, Any]:
+        """Return the constructor arguments that rebuild this layer.
+
+        The default reads, for each parameter of ``__init__``, the attribute
+        of the same name. Override it when an argument is stored under
+        another name; ``from_config(get_config())`` must give an equal layer.
+        """
+        return constructor_config(self)
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any]) -> Layer:
+        """Create a layer from what ``get_config`` returned."""
+        return cls(**config)
+
+    def get_state(self) -> dict[str, Array]:
+        """Return non-trainable arrays that saving must keep, such as running means.
+
+        Trainable arrays live in ``params`` and are saved anyway. A layer
+        with other arrays that change while training (batch normalisation's
+        running statistics) overrides this and ``set_state``. The default
+        has no such state and returns an empty dict.
+        """
+        return {}
+
+    def set_state(self, state: dict[str, Array]) -> None:
+        """Restore what ``get_state`` returned; called after the layer is built.
+
+        Raises:
+            FormatError: the default accepts only an empty dict.
+        """
+        if state:
+            raise FormatError(
+                f"{self.name}.set_state: this layer has no non-trainable state, "
+                f"got keys {sorted(state)}; the file was written by a layer "
+                "class of the same name that overrides get_state()."
+            )
 
     def count_params(self) -> int:
         """Return the number of scalar parameters."""

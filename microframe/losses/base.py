@@ -28,7 +28,7 @@ class Loss:
     - ``reduction="sum"``: ``sum(w * values)``;
     - ``reduction="mean"``: ``sum(w * values) / values.size``. Element-wise
       losses (MSE, binary cross-entropy) have one value per element, so this
-      is the mean over all elements, as in Keras and PyTorch; categorical
+      is the mean over all elements, as in Keras and PyTorch. Categorical
       losses have one value per sample, so it is the mean over samples.
 
     With ``sample_weight`` the denominator stays the number of values, as
@@ -63,7 +63,8 @@ class Loss:
         Shapes:
             y_true: like ``y_pred``; ``(N,)`` is accepted for ``(N, 1)``.
             y_pred: ``(N, ...)``.
-            sample_weight: ``(N,)``, non-negative.
+            sample_weight: ``(N,)`` or the leading axes of the unreduced
+                loss values, non-negative.
         """
         y_pred_array = self._prepare_prediction(y_pred)
         y_true_array = self._prepare_target(y_true, y_pred_array)
@@ -139,18 +140,25 @@ class Loss:
             return None
         weights = as_numeric_array(sample_weight, f"{self.name} sample_weight")
         n = values.shape[0]
-        if weights.shape not in ((n,), (n, 1)):
+        if weights.shape == (n, 1) and values.ndim == 1:
+            weights = weights.reshape(n)
+        # One weight per sample, (N,), or per position: the leading axes of
+        # the unreduced values, such as (N, T) for element-wise (N, T) losses.
+        if weights.ndim == 0 or weights.shape != values.shape[: weights.ndim]:
             raise ShapeError(
                 f"{self.name}: expected sample_weight of shape ({n},), one "
-                f"weight per sample, got {weights.shape}."
+                "weight per sample, or the leading axes of the loss values "
+                f"{values.shape}; got {weights.shape}."
             )
-        weights = weights.reshape(n).astype(values.dtype)
+        weights = weights.astype(values.dtype)
         if not np.all(np.isfinite(weights)) or np.any(weights < 0):
             raise InputValueError(
                 f"{self.name}: sample_weight must be finite and non-negative; "
                 "check the weights you passed."
             )
-        shaped: Array = weights.reshape((n,) + (1,) * (values.ndim - 1))
+        shaped: Array = weights.reshape(
+            weights.shape + (1,) * (values.ndim - weights.ndim)
+        )
         return shaped
 
 

@@ -36,7 +36,7 @@ class BinaryCrossEntropy(Loss):
     """``L = -(y * log(p) + (1 - y) * log(1 - p))`` per element.
 
     Args:
-        from_logits: whether ``y_pred`` holds logits ``z`` rather than
+        from_logits: whether ``y_pred`` contains logits ``z`` rather than
             probabilities. Logits use the stable form
             ``max(z, 0) - z * y + log(1 + exp(-abs(z)))``.
         reduction: ``"mean"`` over all elements or ``"sum"``.
@@ -103,7 +103,7 @@ class CategoricalCrossEntropy(Loss):
     """``L = -sum(y * log(p), axis=-1)`` per sample, for one-hot targets.
 
     Args:
-        from_logits: whether ``y_pred`` holds logits; they go through a
+        from_logits: whether ``y_pred`` contains logits; they go through a
             log-softmax, never through ``log(softmax(z))``.
         reduction: ``"mean"`` over samples or ``"sum"``.
         epsilon: probabilities are clipped to ``[epsilon, 1]``.
@@ -177,7 +177,7 @@ class SparseCategoricalCrossEntropy(Loss):
     """``L = -log(p[label])`` per sample, for integer class labels.
 
     Args:
-        from_logits: whether ``y_pred`` holds logits.
+        from_logits: whether ``y_pred`` contains logits.
         reduction: ``"mean"`` over samples or ``"sum"``.
         epsilon: probabilities are clipped to ``[epsilon, 1]``.
 
