@@ -367,6 +367,8 @@ class Sequential:
         """
         epochs = check_positive_int(epochs, "fit epochs", minimum=0)
         batch_size = check_positive_int(batch_size, "fit batch_size")
+        if isinstance(verbose, bool):
+            verbose = int(verbose)
         verbose = check_positive_int(verbose, "fit verbose", minimum=0)
         x_array = prepare_x(x, self.dtype)
         y_array = prepare_y(y, x_array, self.dtype)
@@ -493,6 +495,14 @@ class Sequential:
                 resolved.append(metrics.accuracy_for(y, output_shape))
             else:
                 resolved.append(metric)
+        names = [metric.name for metric in resolved]
+        repeated = sorted({name for name in names if names.count(name) > 1})
+        if repeated:
+            raise ConfigurationError(
+                f"compile: several metrics report under the name {repeated[0]!r}, "
+                f"so one would overwrite the other in the logs (metrics: {names}); "
+                "keep one of them, or subclass one and set its name attribute."
+            )
         return resolved
 
     def _output_shape_for(self, y: Array) -> tuple[int, ...]:
