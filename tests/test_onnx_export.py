@@ -108,7 +108,8 @@ def set_running_statistics(layer: BatchNormalization, seed: int) -> None:
     layer.params["beta"] = rng.standard_normal(layer.num_features)
 
 
-def test_cnn_matches_predict() -> None:
+@pytest.mark.parametrize("opset", [17, 19, 21])
+def test_cnn_matches_predict(opset: int) -> None:
     norm = BatchNormalization(4)
     model = Sequential(
         [
@@ -123,7 +124,7 @@ def test_cnn_matches_predict() -> None:
         seed=0,
     )
     set_running_statistics(norm, 1)
-    proto = export(model, None, input_shape=(9, 7, 3))
+    proto = export(model, None, input_shape=(9, 7, 3), opset=opset)
     x = np.random.default_rng(3).standard_normal((5, 9, 7, 3))
     assert_matches_predict(model, proto, x)
 
@@ -171,7 +172,8 @@ def test_embedding_takes_int64_ids() -> None:
     np.testing.assert_allclose(actual, model.predict(ids), rtol=0, atol=TOLERANCE)
 
 
-def test_reshape_layer_norm_matches() -> None:
+@pytest.mark.parametrize("opset", [17, 21])
+def test_reshape_layer_norm_matches(opset: int) -> None:
     norm = BatchNormalization(4)
     model = Sequential(
         [
@@ -185,7 +187,7 @@ def test_reshape_layer_norm_matches() -> None:
         seed=0,
     )
     set_running_statistics(norm, 2)
-    proto = export(model, None)
+    proto = export(model, None, opset=opset)
     x = np.random.default_rng(7).standard_normal((6, 6))
     assert_matches_predict(model, proto, x)
 
