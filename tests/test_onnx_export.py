@@ -32,6 +32,7 @@ from microframe import (
 from microframe.activations import Activation
 from microframe.errors import (
     ConfigurationError,
+    InputTypeError,
     ShapeError,
     UnsupportedLayerError,
 )
@@ -324,6 +325,12 @@ def test_wrong_input_shape_names_layer() -> None:
     model = Sequential([Flatten(), Dense(12, 2)], seed=0)
     with pytest.raises(ShapeError, match=r"layer 1 \(Dense\(12 -> 2\)\) expects 12"):
         export(model, None, input_shape=(3, 5))
+
+
+def test_non_model_raises() -> None:
+    with pytest.raises(InputTypeError, match="expected a Sequential model"):
+        # The wrong type on purpose, to test the check.
+        export([Dense(3, 1)], None)  # type: ignore[arg-type]
 
 
 def test_unknown_opset_raises() -> None:

@@ -29,7 +29,11 @@ from microframe import (
     Tanh,
 )
 from microframe.activations import Activation
-from microframe.errors import ConfigurationError, UnsupportedLayerError
+from microframe.errors import (
+    ConfigurationError,
+    InputTypeError,
+    UnsupportedLayerError,
+)
 from microframe.layers import (
     AvgPool2D,
     BatchNormalization,
@@ -239,6 +243,14 @@ def test_unsupported_module_names_it() -> None:
     module = nn.Sequential(nn.Linear(3, 3), nn.Bilinear(3, 3, 1))
     with pytest.raises(UnsupportedLayerError, match=r"module 1 \(Bilinear"):
         from_torch(module)
+
+
+def test_wrong_argument_types_raise() -> None:
+    with pytest.raises(InputTypeError, match="expected a Sequential model"):
+        # The wrong type on purpose, to test the check.
+        to_torch([Dense(2, 2)])  # type: ignore[arg-type]
+    with pytest.raises(InputTypeError, match=r"expected a torch.nn.Module"):
+        from_torch([nn.Linear(2, 2)])
 
 
 class Double(Activation):

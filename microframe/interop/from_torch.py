@@ -12,7 +12,11 @@ from torch import nn
 
 from microframe import activations as act
 from microframe import layers
-from microframe.errors import ConfigurationError, UnsupportedLayerError
+from microframe.errors import (
+    ConfigurationError,
+    InputTypeError,
+    UnsupportedLayerError,
+)
 from microframe.interop.torch_modules import (
     ChannelsLast,
     LastAxisBatchNorm,
@@ -83,6 +87,11 @@ def from_torch(
             counterpart.
         ConfigurationError: when ``input_shape`` is needed but missing.
     """
+    if not isinstance(module, nn.Module):
+        raise InputTypeError(
+            "microframe.from_torch: expected a torch.nn.Module, got "
+            f"{type(module).__name__}."
+        )
     children = _leaves(module)
     shapes = _trace_shapes(module, children, input_shape)
     converter = _Converter(shapes)

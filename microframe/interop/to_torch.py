@@ -11,7 +11,7 @@ from torch import nn
 
 from microframe import activations as act
 from microframe import layers
-from microframe.errors import UnsupportedLayerError
+from microframe.errors import InputTypeError, UnsupportedLayerError
 from microframe.interop.torch_modules import (
     ChannelsLast,
     LastAxisBatchNorm,
@@ -37,6 +37,11 @@ def to_torch(model: Sequential) -> nn.Sequential:
     Raises:
         UnsupportedLayerError: for a layer without a PyTorch counterpart.
     """
+    if not isinstance(model, Sequential):
+        raise InputTypeError(
+            "microframe.interop.to_torch: expected a Sequential model, got "
+            f"{type(model).__name__}; wrap the layers in Sequential([...])."
+        )
     dtype = torch.float64 if model.dtype == np.float64 else torch.float32
     modules = [
         _convert(layer, position, dtype) for position, layer in enumerate(model.layers)

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from microframe._optional import import_optional
-from microframe.errors import ConfigurationError, ShapeError
+from microframe.errors import ConfigurationError, InputTypeError, ShapeError
 from microframe.layers.base import Layer
 from microframe.model import Sequential
 from microframe.onnx import activations, core, spatial
@@ -62,6 +62,11 @@ def export(
         UnsupportedLayerError: for a layer without an ONNX converter.
         ConfigurationError: for an unknown opset or a missing input shape.
     """
+    if not isinstance(model, Sequential):
+        raise InputTypeError(
+            "microframe.onnx.export: expected a Sequential model, got "
+            f"{type(model).__name__}; wrap the layers in Sequential([...])."
+        )
     onnx = import_optional("onnx", "microframe[onnx]", "microframe.onnx.export")
     if opset not in _IR_VERSIONS:
         raise ConfigurationError(
