@@ -17,6 +17,8 @@ demo: venv
 	$(PY) examples/cross_entropy.py
 	$(PY) examples/breast_cancer.py
 	$(PY) examples/digits_mlp.py
+	$(PY) examples/digits_cnn.py
+	$(PY) examples/sequence_rnn.py
 	$(PY) examples/export_onnx.py
 
 test: venv
