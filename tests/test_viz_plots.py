@@ -84,7 +84,7 @@ def test_gradient_histograms_after_backward(tmp_path: Path) -> None:
 
 
 def test_gradient_histograms_need_backward(tmp_path: Path) -> None:
-    with pytest.raises(NotFittedError, match="no layer holds gradients"):
+    with pytest.raises(NotFittedError, match="no gradients found"):
         plot_gradient_histograms(build_exercise_model(), tmp_path / "g.png")
 
 

@@ -178,10 +178,10 @@ def _class_def(kind: str) -> str:
 def layer_statistics(layer: Any, output: Array | None, precision: int) -> list[str]:
     """Return label lines with output and weight statistics for one layer.
 
-    Output lines give the mean and standard deviation over the batch, the
-    fraction of saturated outputs after Sigmoid or Tanh, and after ReLU the
-    fraction of dead units: features or channels (the last axis) that are
-    zero for every sample and position of the batch.
+    Output lines give the mean and standard deviation over the batch, and
+    the fraction of saturated outputs after Sigmoid or Tanh. After ReLU
+    they give the fraction of dead units, the features or channels (last
+    axis) that are zero for every sample and position of the batch.
     """
     lines = []
     if output is not None:
