@@ -39,3 +39,7 @@ class NonFiniteLossError(MicroframeError, ValueError):
 
 class GradientCheckError(MicroframeError, ValueError):
     """Analytic gradients disagree with finite differences."""
+
+
+class NonFiniteOutputError(MicroframeError, ValueError):
+    """A model gave NaN or infinite output for finite input."""

@@ -10,7 +10,13 @@ import numpy as np
 from numpy.typing import DTypeLike
 
 from microframe import losses, metrics, optimizers
-from microframe._validation import as_float_array, check_positive_int
+from microframe._validation import (
+    as_float_array,
+    as_numeric_array,
+    cast_finite,
+    check_positive_int,
+    ignore_float_errors,
+)
 from microframe.activations import Identity, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh
 from microframe.callbacks import Callback, CallbackList, EpochLogger, History
 from microframe.errors import ConfigurationError, InputTypeError, ShapeError
@@ -19,6 +25,8 @@ from microframe.layers.dense import Dense
 from microframe.training import (
     BatchGatherer,
     batch_slices,
+    check_finite_output,
+    check_x,
     prepare_sample_weight,
     prepare_x,
     prepare_y,
@@ -78,8 +86,8 @@ class Sequential:
         self.dtype = np.dtype(dtype)
         if self.dtype.kind != "f":
             raise ConfigurationError(
-                f"Sequential dtype must be a floating dtype such as float32 or "
-                f"float64, got {self.dtype}."
+                f"Sequential: expected a floating dtype, got {self.dtype}; pass "
+                "dtype=np.float32 or dtype=np.float64."
             )
         self._check_layers()
         self.seed = seed
@@ -123,8 +131,9 @@ class Sequential:
             layer's output.
         """
         out = as_float_array(x, "Sequential.forward x", self.dtype)
-        for layer in self.layers:
-            out = layer.forward(out, training=training)
+        with ignore_float_errors():
+            for layer in self.layers:
+                out = layer.forward(out, training=training)
         return out
 
     def __call__(self, x: Any, training: bool = False) -> Array:
@@ -140,8 +149,9 @@ class Sequential:
         grad = as_float_array(
             grad_output, "Sequential.backward grad_output", self.dtype
         )
-        for layer in reversed(self.layers):
-            grad = layer.backward(grad)
+        with ignore_float_errors():
+            for layer in reversed(self.layers):
+                grad = layer.backward(grad)
         return grad
 
     def trainable_layers(self) -> list[Layer]:
@@ -311,8 +321,9 @@ class Sequential:
         """
         epochs = check_positive_int(epochs, "fit epochs", minimum=0)
         batch_size = check_positive_int(batch_size, "fit batch_size")
-        x_array = prepare_x(x, self.dtype)
-        y_array = prepare_y(y, x_array, self.dtype)
+        x_array = prepare_x(x, self.dtype, "fit")
+        self._check_input_features(x_array, "fit")
+        y_array = prepare_y(y, x_array, self.dtype, "fit")
         weights = prepare_sample_weight(sample_weight, class_weight, y_array)
         loss, optimizer = self._resolve_defaults(y_array)
         self._check_loss_matches_output(loss)
@@ -365,8 +376,9 @@ class Sequential:
                 "fit: validation_data must be a tuple (x_val, y_val) or "
                 f"(x_val, y_val, sample_weight_val), got {type(data).__name__}."
             )
-        x_val = prepare_x(data[0], self.dtype, "validation x")
-        y_val = prepare_y(data[1], x_val, self.dtype, "validation y")
+        x_val = prepare_x(data[0], self.dtype, "fit", "validation_data x")
+        self._check_input_features(x_val, "fit validation_data")
+        y_val = prepare_y(data[1], x_val, self.dtype, "fit", "validation_data y")
         weights = prepare_sample_weight(
             data[2] if len(data) == 3 else None, None, y_val
         )
@@ -403,10 +415,14 @@ class Sequential:
             x: ``(N, ...)`` or ``(D_in,)``. Returns ``(N, ...)`` or ``(D_out,)``.
         """
         batch_size = check_positive_int(batch_size, "predict batch_size")
-        array = as_float_array(x, "predict x", self.dtype)
+        array = as_numeric_array(x, "predict x")
         single = self._is_single_sample(array)
         if single:
             array = array.reshape(1, -1)
+        # Checked but not cast: each batch is cast to the model's dtype on
+        # its own, so a large input is never copied as a whole.
+        array = check_x(array, "predict")
+        self._check_input_features(array, "predict")
         result = self._predict_batches(array, batch_size)
         return result[0] if single else result
 
@@ -416,15 +432,27 @@ class Sequential:
         )
         return array.ndim == 1 and in_features is not None and len(array) == in_features
 
+    def _check_input_features(self, x: Array, component: str) -> None:
+        first = self.layers[0] if self.layers else None
+        in_features = getattr(first, "in_features", None)
+        if first is None or in_features is None or x.shape[-1] == in_features:
+            return
+        raise ShapeError(
+            f"{component}: the first layer {first.name} expects {in_features} "
+            f"features on the last axis of x, got shape {x.shape}; pass x with "
+            f"{in_features} columns or change the first layer's in_features."
+        )
+
     def _predict_batches(self, array: Array, batch_size: int) -> Array:
-        prepared = prepare_x(array, self.dtype, "predict x")
         out: Array | None = None
-        for rows in batch_slices(len(prepared), batch_size):
-            batch_out = self.forward(prepared[rows], training=False)
+        for rows in batch_slices(len(array), batch_size):
+            batch = cast_finite(array[rows], self.dtype, "predict x", rows.start)
+            batch_out = self.forward(batch, training=False)
+            check_finite_output(batch_out, rows.start, "predict")
             if out is None:
-                out = np.empty((len(prepared),) + batch_out.shape[1:], batch_out.dtype)
+                out = np.empty((len(array),) + batch_out.shape[1:], batch_out.dtype)
             out[rows] = batch_out
-        assert out is not None  # prepare_x rejects inputs with no rows
+        assert out is not None  # check_x rejects inputs with no rows
         return out
 
     def evaluate(
@@ -436,9 +464,11 @@ class Sequential:
         number of samples, as in ``fit``.
         """
         batch_size = check_positive_int(batch_size, "evaluate batch_size")
-        x_array = prepare_x(x, self.dtype)
-        y_array = prepare_y(y, x_array, self.dtype)
-        weights = prepare_sample_weight(sample_weight, None, y_array)
+        # x is cast one batch at a time, as in predict.
+        x_array = check_x(x, "evaluate")
+        self._check_input_features(x_array, "evaluate")
+        y_array = prepare_y(y, x_array, self.dtype, "evaluate")
+        weights = prepare_sample_weight(sample_weight, None, y_array, "evaluate")
         loss, _ = self._resolve_defaults(y_array)
         return self._evaluate_arrays(
             x_array, y_array, weights, loss, self._resolve_metrics(y_array), batch_size
@@ -457,7 +487,9 @@ class Sequential:
             metric.reset()
         total = 0.0
         for rows in batch_slices(len(x), batch_size):
-            y_pred = self.forward(x[rows], training=False)
+            batch = cast_finite(x[rows], self.dtype, "evaluate x", rows.start)
+            y_pred = self.forward(batch, training=False)
+            check_finite_output(y_pred, rows.start, "evaluate")
             batch_weights = None if weights is None else weights[rows]
             total += loss(y[rows], y_pred, batch_weights) * (rows.stop - rows.start)
             for metric in metric_list:

@@ -13,39 +13,61 @@ from numpy.typing import DTypeLike
 from microframe._validation import (
     as_float_array,
     as_numeric_array,
+    cast_finite,
     check_finite,
     check_number,
     check_same_length,
     check_samples,
 )
-from microframe.errors import ConfigurationError, InputValueError, ShapeError
+from microframe.errors import (
+    ConfigurationError,
+    InputValueError,
+    NonFiniteOutputError,
+    ShapeError,
+)
 from microframe.layers.base import Array
 
 
-def prepare_x(x: Any, dtype: DTypeLike, name: str = "x") -> Array:
-    """Return ``x`` as a batch-first float array of ``dtype``, checked once."""
-    array = as_float_array(x, name, dtype)
-    check_samples(array, name)
-    check_finite(array, name)
+def check_x(x: Any, component: str, name: str = "x") -> Array:
+    """Return ``x`` as a numeric array after checking shape and finiteness.
+
+    The array keeps its dtype and is not copied, so ``predict`` and
+    ``evaluate`` can cast one batch at a time.
+    """
+    label = f"{component} {name}"
+    array = as_numeric_array(x, label)
+    check_samples(array, label)
+    check_finite(array, label)
     return array
 
 
-def prepare_y(y: Any, x: Array, dtype: DTypeLike, name: str = "y") -> Array:
+def prepare_x(x: Any, dtype: DTypeLike, component: str, name: str = "x") -> Array:
+    """Return ``x`` as a batch-first float array of ``dtype``, checked once."""
+    return cast_finite(check_x(x, component, name), dtype, f"{component} {name}")
+
+
+def prepare_y(
+    y: Any, x: Array, dtype: DTypeLike, component: str, name: str = "y"
+) -> Array:
     """Return ``y`` checked against ``x``; floats and bools are cast to ``dtype``.
 
     Integer arrays stay integer, since they may be class labels.
     """
-    array = as_numeric_array(y, name)
-    check_samples(array, name, min_ndim=1)
-    check_same_length(x, array, name)
+    label = f"{component} {name}"
+    array = as_numeric_array(y, label)
+    check_samples(array, label, min_ndim=1)
+    check_same_length(x, array, component, name)
+    check_finite(array, label)
     if array.dtype.kind in "fb":
-        array = np.asarray(array, dtype=dtype)
-    check_finite(array, name)
+        array = cast_finite(array, dtype, label)
     return array
 
 
 def prepare_sample_weight(
-    sample_weight: Any, class_weight: Mapping[Any, float] | None, y: Array
+    sample_weight: Any,
+    class_weight: Mapping[Any, float] | None,
+    y: Array,
+    component: str = "fit",
 ) -> Array | None:
     """Combine ``sample_weight`` and ``class_weight`` into one weight per sample.
 
@@ -56,18 +78,22 @@ def prepare_sample_weight(
     n = len(y)
     weights: Array | None = None
     if sample_weight is not None:
-        weights = as_float_array(sample_weight, "sample_weight", np.float64)
+        weights = as_float_array(
+            sample_weight, f"{component} sample_weight", np.float64
+        )
         if weights.shape not in ((n,), (n, 1)):
             raise ShapeError(
-                f"fit: expected sample_weight of shape ({n},), one weight per "
-                f"sample, got {weights.shape}."
+                f"{component}: expected sample_weight of shape ({n},), one "
+                f"weight per sample, got {weights.shape}; pass one weight for "
+                "each row of x."
             )
         weights = weights.reshape(n)
-        check_finite(weights, "sample_weight")
+        check_finite(weights, f"{component} sample_weight")
         if np.any(weights < 0):
+            index = int(np.argmax(weights < 0))
             raise InputValueError(
-                "fit: sample_weight must be non-negative; got a negative weight "
-                f"at index {int(np.argmax(weights < 0))}."
+                f"{component}: expected non-negative sample_weight, got "
+                f"{weights[index]} at index {index}; use 0 to ignore a sample."
             )
     if class_weight is None:
         return weights
@@ -77,8 +103,9 @@ def prepare_sample_weight(
         key = label.item()
         if key not in class_weight:
             raise InputValueError(
-                f"fit: class_weight has no entry for class {key!r}; give a "
-                f"weight for each class in y, got keys {sorted(class_weight)}."
+                f"{component}: class_weight has no entry for class {key!r}, "
+                f"got keys {sorted(class_weight)}; give a weight for each "
+                "class in y."
             )
         per_class[labels == label] = check_number(
             class_weight[key], f"class_weight[{key!r}]", low=0.0
@@ -96,6 +123,24 @@ def class_labels(y: Array) -> Array:
         return rounded
     labels: Array = y.reshape(len(y), -1).argmax(axis=1)
     return labels
+
+
+def check_finite_output(output: Array, first_row: int, component: str) -> None:
+    """Raise ``NonFiniteOutputError`` naming the first row of ``output`` with NaN.
+
+    ``first_row`` is the index in the caller's ``x`` of ``output[0]``.
+    """
+    good = np.isfinite(output)
+    if good.all():
+        return
+    rows_ok = good.reshape(len(output), -1).all(axis=1)
+    row = first_row + int(np.argmin(rows_ok))
+    raise NonFiniteOutputError(
+        f"{component}: expected finite model output, got NaN or infinity for "
+        f"row {row} of x, which is finite; a layer overflowed, so scale the "
+        "inputs (for example to zero mean and unit variance) or check the "
+        "weights for NaN or very large values."
+    )
 
 
 def split_validation(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from microframe.errors import ShapeError
 from microframe.layers.base import Array, Layer
 
 
@@ -26,6 +27,13 @@ class Activation(Layer):
             x: any shape ``(N, ...)``. Returns the same shape.
         """
         self.ensure_built()
+        x = self._prepare(x, "forward x")
+        if x.ndim == 0:
+            raise ShapeError(
+                f"{self.name}.forward: expected an array with a batch axis, got "
+                "a scalar; pass an array of shape (N, ...), for example "
+                "np.atleast_1d(x)."
+            )
         self._x = x
         self._y = self._forward(x)
         return self._y
@@ -37,6 +45,7 @@ class Activation(Layer):
             grad_output: the shape of the last output. Returns the same shape.
         """
         y = self._cached(self._y)
+        grad_output = self._prepare(grad_output, "backward grad_output")
         self._check_grad_shape(grad_output, y.shape)
         return self._backward(grad_output)
 

@@ -39,6 +39,17 @@ class Parameters(dict[str, Array]):
         # and in-place updates cannot change it.
         super().__setitem__(key, np.array(array, dtype=self._owner.dtype))
 
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        """Assign each entry through ``__setitem__``, so it is checked and cast."""
+        for key, value in dict(*args, **kwargs).items():
+            self[key] = value
+
+    def setdefault(self, key: str, default: Any = None) -> Array:
+        """Assign ``default`` through ``__setitem__`` when ``key`` is missing."""
+        if key not in self:
+            self[key] = default
+        return self[key]
+
 
 class Layer:
     """Base class of every layer: subclass it and write ``forward``/``backward``.
@@ -128,6 +139,21 @@ class Layer:
         """Set every gradient to zero, creating arrays where missing."""
         for key, param in self.params.items():
             self.grads[key] = np.zeros_like(param)
+
+    def _prepare(self, value: Any, argument: str) -> Array:
+        """Return ``value`` as an array of the layer's dtype.
+
+        Lists, integers and booleans are converted; an array that already has
+        the layer's dtype is returned as it is, without a copy.
+
+        Raises:
+            InputTypeError: for strings, objects, complex numbers and ragged
+                nested lists.
+        """
+        if type(value) is np.ndarray and value.dtype == self.dtype:
+            return value
+        array = as_numeric_array(value, f"{self.name}.{argument}")
+        return np.asarray(array, dtype=self.dtype)
 
     def _cached(self, cached: Array | None) -> Array:
         """Return an array cached by ``forward``, or raise if there is none."""

@@ -6,7 +6,11 @@ from typing import Any
 
 import numpy as np
 
-from microframe._validation import as_numeric_array
+from microframe._validation import (
+    as_numeric_array,
+    check_finite,
+    ignore_float_errors,
+)
 from microframe.errors import (
     ConfigurationError,
     InputValueError,
@@ -67,7 +71,9 @@ class Loss:
         """
         y_pred_array = self._prepare_prediction(y_pred)
         y_true_array = self._prepare_target(y_true, y_pred_array)
-        values = self._values(y_true_array, y_pred_array)
+        check_finite(y_true_array, f"{self.name} y_true")
+        with ignore_float_errors():
+            values = self._values(y_true_array, y_pred_array)
         weights = self._prepare_weights(sample_weight, values)
         scale = 1.0 if self.reduction == "sum" else 1.0 / max(values.size, 1)
         self._cache = (y_true_array, y_pred_array, weights, scale)
@@ -82,8 +88,9 @@ class Loss:
             Returns the shape of the last ``y_pred``.
         """
         y_true, y_pred, weights, scale = self._require_cache()
-        grad = self._gradient(y_true, y_pred)
-        return self._finish_gradient(grad, weights, scale, y_pred.dtype)
+        with ignore_float_errors():
+            grad = self._gradient(y_true, y_pred)
+            return self._finish_gradient(grad, weights, scale, y_pred.dtype)
 
     def grad_through(self, activation: Layer) -> Array | None:
         """Return the gradient for ``activation``'s input, when it simplifies.
@@ -127,6 +134,11 @@ class Loss:
                 f"{self.name}: expected y_pred with a batch axis, got a scalar; "
                 "pass an array of shape (N,) or (N, K)."
             )
+        if len(array) == 0:
+            raise ShapeError(
+                f"{self.name}: expected at least one sample, got y_pred of shape "
+                f"{array.shape}; pass a non-empty batch."
+            )
         return array
 
     def _prepare_target(self, y_true: Any, y_pred: Array) -> Array:
@@ -144,12 +156,16 @@ class Loss:
                 f"{self.name}: expected sample_weight of shape ({n},), one "
                 f"weight per sample, got {weights.shape}."
             )
-        weights = weights.reshape(n).astype(values.dtype)
-        if not np.all(np.isfinite(weights)) or np.any(weights < 0):
+        weights = weights.reshape(n).astype(np.float64)
+        bad = ~np.isfinite(weights) | (weights < 0)
+        if bad.any():
+            index = int(np.argmax(bad))
             raise InputValueError(
-                f"{self.name}: sample_weight must be finite and non-negative; "
-                "check the weights you passed."
+                f"{self.name}: expected finite, non-negative sample_weight, got "
+                f"{weights[index]} at index {index}; use 0 to ignore a sample."
             )
+        with ignore_float_errors():
+            weights = weights.astype(values.dtype)
         shaped: Array = weights.reshape((n,) + (1,) * (values.ndim - 1))
         return shaped
 
