@@ -78,8 +78,7 @@ def cast_finite(
     if good.all():
         return result
     row = int(np.argmin(good.reshape(len(result), -1).all(axis=1)))
-    values = array[row].ravel()
-    value = values[~np.isfinite(values.astype(dtype))][0]
+    value = array[row].ravel()[~good[row].ravel()][0]
     raise InputValueError(
         f"{name}: expected values that fit in {np.dtype(dtype)} (at most "
         f"{float(np.finfo(dtype).max):.4g} in magnitude), got {value} in row "

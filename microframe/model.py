@@ -171,10 +171,16 @@ class Sequential:
         if len(weights) != len(self.layers):
             raise ShapeError(
                 f"Sequential.set_weights: expected {len(self.layers)} entries, one "
-                f"per layer, got {len(weights)}."
+                f"per layer, got {len(weights)}; pass the list get_weights returns."
             )
-        for layer, values in zip(self.layers, weights, strict=True):
+        for index, (layer, values) in enumerate(zip(self.layers, weights, strict=True)):
             for key, value in values.items():
+                if key not in layer.params:
+                    raise ShapeError(
+                        f"Sequential.set_weights: layer {index}, {layer.name}, "
+                        f"has no parameter {key!r}; expected names "
+                        f"{sorted(layer.params)}, as get_weights returns them."
+                    )
                 layer.params[key] = value
 
     # -- configuration --------------------------------------------------
@@ -321,8 +327,7 @@ class Sequential:
         """
         epochs = check_positive_int(epochs, "fit epochs", minimum=0)
         batch_size = check_positive_int(batch_size, "fit batch_size")
-        x_array = prepare_x(x, self.dtype, "fit")
-        self._check_input_features(x_array, "fit")
+        x_array = prepare_x(x, self.dtype, "fit", "x", self._check_input_features)
         y_array = prepare_y(y, x_array, self.dtype, "fit")
         weights = prepare_sample_weight(sample_weight, class_weight, y_array)
         loss, optimizer = self._resolve_defaults(y_array)
@@ -376,8 +381,9 @@ class Sequential:
                 "fit: validation_data must be a tuple (x_val, y_val) or "
                 f"(x_val, y_val, sample_weight_val), got {type(data).__name__}."
             )
-        x_val = prepare_x(data[0], self.dtype, "fit", "validation_data x")
-        self._check_input_features(x_val, "fit validation_data")
+        x_val = prepare_x(
+            data[0], self.dtype, "fit", "validation_data x", self._check_input_features
+        )
         y_val = prepare_y(data[1], x_val, self.dtype, "fit", "validation_data y")
         weights = prepare_sample_weight(
             data[2] if len(data) == 3 else None, None, y_val
@@ -421,8 +427,7 @@ class Sequential:
             array = array.reshape(1, -1)
         # Checked but not cast: each batch is cast to the model's dtype on
         # its own, so a large input is never copied as a whole.
-        array = check_x(array, "predict")
-        self._check_input_features(array, "predict")
+        array = check_x(array, "predict", "x", self._check_input_features)
         result = self._predict_batches(array, batch_size)
         return result[0] if single else result
 
@@ -465,8 +470,7 @@ class Sequential:
         """
         batch_size = check_positive_int(batch_size, "evaluate batch_size")
         # x is cast one batch at a time, as in predict.
-        x_array = check_x(x, "evaluate")
-        self._check_input_features(x_array, "evaluate")
+        x_array = check_x(x, "evaluate", "x", self._check_input_features)
         y_array = prepare_y(y, x_array, self.dtype, "evaluate")
         weights = prepare_sample_weight(sample_weight, None, y_array, "evaluate")
         loss, _ = self._resolve_defaults(y_array)

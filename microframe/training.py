@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import numpy as np
@@ -28,22 +28,37 @@ from microframe.errors import (
 from microframe.layers.base import Array
 
 
-def check_x(x: Any, component: str, name: str = "x") -> Array:
+def check_x(
+    x: Any,
+    component: str,
+    name: str = "x",
+    check_shape: Callable[[Array, str], None] | None = None,
+) -> Array:
     """Return ``x`` as a numeric array after checking shape and finiteness.
 
-    The array keeps its dtype and is not copied, so ``predict`` and
-    ``evaluate`` can cast one batch at a time.
+    ``check_shape(array, component)`` runs after the batch-axis check and
+    before the finiteness check. The array keeps its dtype and is not
+    copied, so ``predict`` and ``evaluate`` can cast one batch at a time.
     """
     label = f"{component} {name}"
     array = as_numeric_array(x, label)
     check_samples(array, label)
+    if check_shape is not None:
+        check_shape(array, component)
     check_finite(array, label)
     return array
 
 
-def prepare_x(x: Any, dtype: DTypeLike, component: str, name: str = "x") -> Array:
+def prepare_x(
+    x: Any,
+    dtype: DTypeLike,
+    component: str,
+    name: str = "x",
+    check_shape: Callable[[Array, str], None] | None = None,
+) -> Array:
     """Return ``x`` as a batch-first float array of ``dtype``, checked once."""
-    return cast_finite(check_x(x, component, name), dtype, f"{component} {name}")
+    array = check_x(x, component, name, check_shape)
+    return cast_finite(array, dtype, f"{component} {name}")
 
 
 def prepare_y(
