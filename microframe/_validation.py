@@ -35,8 +35,8 @@ def as_numeric_array(value: Any, name: str) -> NDArray[Any]:
         except ValueError:
             raise InputTypeError(
                 f"{name}: expected a rectangular array of numbers, got a "
-                "ragged nested sequence whose rows differ in length; pad the "
-                "rows to one length or pass a numpy array."
+                f"ragged nested sequence{_row_lengths(value)}; pad the rows to "
+                "one length or pass a numpy array."
             ) from None
     kind = array.dtype.kind
     if kind not in "biuf":
@@ -45,6 +45,15 @@ def as_numeric_array(value: Any, name: str) -> NDArray[Any]:
             f"dtype {array.dtype}; convert it with np.asarray(..., dtype=float)."
         )
     return array
+
+
+def _row_lengths(value: Any) -> str:
+    """Describe the lengths of the top-level rows of a ragged sequence."""
+    try:
+        lengths = sorted({len(row) for row in value})
+    except TypeError:
+        return ""
+    return f" with rows of lengths {lengths}"
 
 
 def as_float_array(value: Any, name: str, dtype: DTypeLike) -> NDArray[Any]:
@@ -191,6 +200,7 @@ def check_number(
         left = "[" if low_inclusive and np.isfinite(low) else "("
         right = "]" if high_inclusive and np.isfinite(high) else ")"
         raise ConfigurationError(
-            f"{name} must be in {left}{low}, {high}{right}, got {value!r}."
+            f"{name} must be in {left}{low}, {high}{right}, got {value!r}; "
+            "pass a value inside this interval."
         )
     return number

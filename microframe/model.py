@@ -379,7 +379,9 @@ class Sequential:
         if not isinstance(data, (tuple, list)) or len(data) not in (2, 3):
             raise InputTypeError(
                 "fit: validation_data must be a tuple (x_val, y_val) or "
-                f"(x_val, y_val, sample_weight_val), got {type(data).__name__}."
+                f"(x_val, y_val, sample_weight_val), got {type(data).__name__}"
+                f" of length {len(data) if isinstance(data, (tuple, list)) else 1}; "
+                "pass validation_data=(x_val, y_val)."
             )
         x_val = prepare_x(
             data[0], self.dtype, "fit", "validation_data x", self._check_input_features

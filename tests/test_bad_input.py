@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import numpy as np
@@ -512,3 +513,47 @@ def test_set_weights_unknown_name() -> None:
         ShapeError, match=r"no parameter 'kernel'.*\['bias', 'weight'\]"
     ):
         model.set_weights([{"kernel": np.ones((2, 3))}])
+
+
+# -- message form ----------------------------------------------------------------
+
+x_ok = np.ones((4, 3))
+ERROR_TRIGGERS: list[tuple[str, Any]] = [
+    ("fit features", lambda: regression_model(2).fit(x_ok, np.ones(4), verbose=0)),
+    ("fit length", lambda: regression_model(3).fit(x_ok, np.ones(5), verbose=0)),
+    ("fit 1-D", lambda: regression_model(3).fit(np.ones(3), np.ones(3), verbose=0)),
+    ("predict empty", lambda: regression_model(3).predict(np.zeros((0, 3)))),
+    ("predict strings", lambda: regression_model(3).predict([["a", "b", "c"]])),
+    ("predict ragged", lambda: regression_model(3).predict([[1.0, 2.0, 3.0], [1.0]])),
+    ("evaluate nan", lambda: regression_model(3).evaluate(x_ok, [1.0, np.nan, 1, 1])),
+    ("batch size", lambda: regression_model(3).predict(x_ok, batch_size=0)),
+    ("learning rate", lambda: SGD(learning_rate=-1)),
+    ("nesterov", lambda: SGD(nesterov=True)),
+    ("dropout", lambda: Dropout(1.5)),
+    ("reduction", lambda: MeanSquaredError(reduction="avg")),
+    ("dtype", lambda: Sequential([Dense(2, 1)], dtype=np.int32)),
+    ("target shape", lambda: MeanSquaredError()(np.zeros((4, 2)), np.zeros((4, 1)))),
+    ("sample weight", lambda: MeanSquaredError()(np.zeros(2), np.zeros(2), [-1, 1])),
+    ("labels", lambda: SparseCategoricalCrossEntropy()([5], np.full((1, 2), 0.5))),
+    ("one-hot", lambda: CategoricalCrossEntropy()([0, 1], np.full((2, 2), 0.5))),
+    ("backward first", lambda: Dense(3, 2).backward(np.ones((1, 2)))),
+    ("loss backward", lambda: MeanSquaredError().backward()),
+    ("compile", lambda: Sequential([Dense(2, 1)]).compile(loss="binary_crossentropy")),
+    ("shared layer", lambda: Sequential([Dense(2, 2)] * 2)),
+]
+
+
+@pytest.mark.parametrize(
+    "trigger", [t[1] for t in ERROR_TRIGGERS], ids=[t[0] for t in ERROR_TRIGGERS]
+)
+def test_message_has_component_expected_got_fix(trigger: Any) -> None:
+    with pytest.raises((ValueError, TypeError)) as caught:
+        trigger()
+    message = str(caught.value)
+    problem, separator, fix = message.partition("; ")
+    # The component: a public method or the class that raised.
+    assert re.match(r"(fit|predict|evaluate|compile|[A-Z]\w*)\b", problem), message
+    # What was received: a value, a shape, a dtype or a layer.
+    assert re.search(r"\d|'|dtype|no loss", problem), message
+    assert separator, message
+    assert len(fix.split()) >= 3, message

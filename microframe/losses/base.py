@@ -48,7 +48,7 @@ class Loss:
         if reduction not in _REDUCTIONS:
             raise ConfigurationError(
                 f"{type(self).__name__} reduction must be one of {_REDUCTIONS}, "
-                f"got {reduction!r}."
+                f"got {reduction!r}; pass reduction='mean' or reduction='sum'."
             )
         self.reduction = reduction
         self._cache: tuple[Array, Array, Array | None, float] | None = None
@@ -154,7 +154,8 @@ class Loss:
         if weights.shape not in ((n,), (n, 1)):
             raise ShapeError(
                 f"{self.name}: expected sample_weight of shape ({n},), one "
-                f"weight per sample, got {weights.shape}."
+                f"weight per sample, got {weights.shape}; pass one weight for "
+                "each row of y_pred."
             )
         weights = weights.reshape(n).astype(np.float64)
         bad = ~np.isfinite(weights) | (weights < 0)
