@@ -5,8 +5,9 @@ Usage:
 
 The input, N x D float32, is created before tracing starts, so the figure
 is what ``predict`` itself allocates: the output, one batch of activations
-at a time, and the chunked finiteness check. ``tracemalloc`` sees NumPy's
-array buffers, so the number covers every array that ``predict`` creates.
+at a time, and the chunked finiteness check. NumPy reports its array
+buffers to ``tracemalloc``, so the number covers every array that
+``predict`` creates.
 """
 
 from __future__ import annotations

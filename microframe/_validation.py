@@ -100,9 +100,9 @@ def ignore_float_errors() -> np.errstate:
     """Return a context in which overflow and invalid operations do not warn.
 
     NaN or infinity in an input gives NaN or infinity in the output, as in
-    IEEE arithmetic; ``fit`` then reports the non-finite loss with its epoch
-    and batch, and ``predict`` the non-finite output with its row, so
-    NumPy's ``RuntimeWarning`` would only repeat that less precisely.
+    IEEE arithmetic. ``fit`` reports a non-finite loss with its epoch and
+    batch, and ``predict`` a non-finite output with its row, so NumPy's
+    ``RuntimeWarning`` would only repeat that less precisely.
     """
     return np.errstate(over="ignore", invalid="ignore", divide="ignore")
 

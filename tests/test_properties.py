@@ -3,8 +3,9 @@
 Inputs vary in shape (empty, one sample, wrong rank), dtype (bool, int,
 float16/32/64), NaN and infinity placement and memory layout (read-only,
 non-contiguous). A call must return a correct value or raise a subclass of
-``MicroframeError``; an ``IndexError``, ``AttributeError``, a NumPy warning
-(``filterwarnings = error`` makes it raise) or a NaN from finite input fails.
+``MicroframeError``. Any other exception, such as ``IndexError`` or
+``AttributeError``, fails the test, and so does a NaN from finite input or a
+NumPy warning, which ``filterwarnings = error`` turns into an exception.
 The caller's arrays must come back unchanged.
 """
 
