@@ -332,10 +332,12 @@ class Sequential:
         weights = prepare_sample_weight(sample_weight, class_weight, y_array)
         loss, optimizer = self._resolve_defaults(y_array)
         self._check_loss_matches_output(loss)
+        self._check_targets(loss, x_array, y_array)
 
         validation = None
         if validation_data is not None:
             validation = self._prepare_validation_data(validation_data)
+            self._check_targets(loss, validation[0], validation[1])
         elif validation_split:
             train_rows, val_rows = split_validation(
                 len(x_array), validation_split, self.rng
@@ -450,6 +452,12 @@ class Sequential:
             f"{in_features} columns or change the first layer's in_features."
         )
 
+    def _check_targets(self, loss: losses.Loss, x: Array, y: Array) -> None:
+        """Check ``y`` against the output shape, found from one sample of ``x``."""
+        first = cast_finite(x[:1], self.dtype, "x")
+        output_shape = (len(y),) + self.forward(first).shape[1:]
+        loss.check_target(y, output_shape)
+
     def _predict_batches(self, array: Array, batch_size: int) -> Array:
         out: Array | None = None
         for rows in batch_slices(len(array), batch_size):
@@ -476,6 +484,7 @@ class Sequential:
         y_array = prepare_y(y, x_array, self.dtype, "evaluate")
         weights = prepare_sample_weight(sample_weight, None, y_array, "evaluate")
         loss, _ = self._resolve_defaults(y_array)
+        self._check_targets(loss, x_array, y_array)
         return self._evaluate_arrays(
             x_array, y_array, weights, loss, self._resolve_metrics(y_array), batch_size
         )

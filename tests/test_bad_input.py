@@ -274,6 +274,23 @@ def test_sparse_fractional_label() -> None:
         SparseCategoricalCrossEntropy()(np.array([0.5]), np.full((1, 3), 1 / 3))
 
 
+def test_fit_bad_label_before_training() -> None:
+    model = Sequential([Dense(2, 3), Softmax()], seed=0)
+    model.compile(loss="sparse_categorical_crossentropy", optimizer="sgd")
+    before = model.get_weights()
+    labels = np.array([0, 1, 2, 0, 1, 3])
+    with pytest.raises(InputValueError, match="label 3 is out of range for 3 classes"):
+        model.fit(np.ones((6, 2)), labels, batch_size=2, shuffle=False, verbose=0)
+    np.testing.assert_array_equal(model.layers[0].params["weight"], before[0]["weight"])
+
+
+def test_evaluate_bad_label_raises() -> None:
+    model = Sequential([Dense(2, 3), Softmax()], seed=0)
+    model.compile(loss="sparse_categorical_crossentropy", optimizer="sgd")
+    with pytest.raises(InputValueError, match="label 3 is out of range"):
+        model.evaluate(np.ones((2, 2)), np.array([0, 3]))
+
+
 # -- 7. inputs with no samples ---------------------------------------------------
 
 

@@ -81,6 +81,22 @@ class Loss:
             values = values * weights
         return float(values.sum() * scale)
 
+    def check_target(self, y_true: Any, output_shape: tuple[int, ...]) -> None:
+        """Check ``y_true`` against an output shape, without computing the loss.
+
+        ``fit`` and ``evaluate`` call this before the first batch, so a bad
+        label or target shape raises before any weight changes.
+
+        Raises:
+            ShapeError: if ``y_true`` does not fit ``output_shape``.
+            InputValueError: if a target is invalid, such as a label out of
+                range.
+        """
+        # A zero-strided placeholder stands in for the predictions: zero is
+        # a valid probability and the array takes no memory.
+        placeholder = np.broadcast_to(np.zeros((), np.float64), output_shape)
+        self._prepare_target(y_true, placeholder)
+
     def backward(self) -> Array:
         """Return the gradient of the last loss value for ``y_pred``.
 
