@@ -2,17 +2,42 @@
 
 from microframe import activations, initializers, layers, losses, metrics, optimizers
 from microframe.activations import (
+    ELU,
+    GELU,
+    SELU,
     Activation,
+    HardSigmoid,
     Identity,
     LeakyReLU,
+    LogSoftmax,
     ReLU,
     Sigmoid,
+    SiLU,
     Softmax,
+    Softplus,
+    Softsign,
     Tanh,
 )
 from microframe.callbacks import Callback, History
 from microframe.gradcheck import GradcheckReport, gradcheck, gradcheck_loss
-from microframe.layers import Dense, Dropout, Layer
+from microframe.layers import (
+    LSTM,
+    AvgPool2D,
+    BatchNormalization,
+    Conv1D,
+    Conv2D,
+    Dense,
+    Dropout,
+    Embedding,
+    Flatten,
+    GlobalAveragePooling2D,
+    Layer,
+    LayerNormalization,
+    MaxPool1D,
+    MaxPool2D,
+    Reshape,
+    SimpleRNN,
+)
 from microframe.losses import (
     BinaryCrossEntropy,
     CategoricalCrossEntropy,
@@ -23,32 +48,54 @@ from microframe.losses import (
 )
 from microframe.model import DefaultsWarning, Sequential
 from microframe.optimizers import SGD, Adam, Optimizer
+from microframe.saving import load_model, register_layer, register_serializable
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "ELU",
+    "GELU",
+    "LSTM",
+    "SELU",
     "SGD",
     "Activation",
     "Adam",
+    "AvgPool2D",
+    "BatchNormalization",
     "BinaryCrossEntropy",
     "Callback",
     "CategoricalCrossEntropy",
+    "Conv1D",
+    "Conv2D",
     "DefaultsWarning",
     "Dense",
     "Dropout",
+    "Embedding",
+    "Flatten",
+    "GlobalAveragePooling2D",
     "GradcheckReport",
     "HalfSquaredError",
+    "HardSigmoid",
     "History",
     "Identity",
     "Layer",
+    "LayerNormalization",
     "LeakyReLU",
+    "LogSoftmax",
     "Loss",
+    "MaxPool1D",
+    "MaxPool2D",
     "MeanSquaredError",
     "Optimizer",
     "ReLU",
+    "Reshape",
     "Sequential",
+    "SiLU",
     "Sigmoid",
+    "SimpleRNN",
     "Softmax",
+    "Softplus",
+    "Softsign",
     "SparseCategoricalCrossEntropy",
     "Tanh",
     "activations",
@@ -56,7 +103,10 @@ __all__ = [
     "gradcheck_loss",
     "initializers",
     "layers",
+    "load_model",
     "losses",
     "metrics",
     "optimizers",
+    "register_layer",
+    "register_serializable",
 ]

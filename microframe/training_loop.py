@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from microframe.callbacks import CallbackList
-from microframe.errors import NonFiniteLossError
 from microframe.layers.base import Array
 from microframe.losses import Loss
 from microframe.metrics import Metric
@@ -108,11 +107,8 @@ def _train_one_epoch(
         y_pred = model.forward(x_batch, training=True)
         batch_loss = loss(y_batch, y_pred, w_batch)
         if not np.isfinite(batch_loss):
-            raise NonFiniteLossError(
-                f"fit: the loss became {batch_loss} at epoch {epoch + 1}, batch "
-                f"{batch + 1}; the weights are those of the last good step. "
-                "Lower the learning rate, scale the inputs, or check the data."
-            )
+            # TerminateOnNaN, on by default, raises NonFiniteLossError here.
+            callbacks.on_nonfinite_loss(epoch, batch, batch_loss)
 
         # Backward, skipping the output activation when the loss gives the
         # gradient for its input directly (Sigmoid + BCE, Softmax + CCE).

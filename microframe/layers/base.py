@@ -7,8 +7,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import DTypeLike, NDArray
 
+from microframe._config import constructor_config
 from microframe._validation import as_numeric_array
-from microframe.errors import NotFittedError, ShapeError
+from microframe.errors import FormatError, NotFittedError, ShapeError
 
 Array = NDArray[Any]
 
@@ -36,8 +37,10 @@ class Parameters(dict[str, Array]):
                 "shape or build a new layer."
             )
         # A copy, so the layer never shares memory with the caller's array
-        # and in-place updates cannot change it.
-        super().__setitem__(key, np.array(array, dtype=self._owner.dtype))
+        # and in-place updates cannot change it. C order keeps
+        # reshape(-1) a view, which gradcheck's in-place nudges rely on.
+        copy = np.array(array, dtype=self._owner.dtype, order="C")
+        super().__setitem__(key, copy)
 
     def update(self, *args: Any, **kwargs: Any) -> None:
         """Assign each entry through ``__setitem__``, so it is checked and cast."""
@@ -49,6 +52,22 @@ class Parameters(dict[str, Array]):
         if key not in self:
             self[key] = default
         return self[key]
+
+    def __setstate__(self, state: tuple[Layer, dict[str, Array]]) -> None:
+        self._owner, items = state
+        dict.update(self, items)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # The default pickling of a dict subclass calls __setitem__ before
+        # _owner exists, so the arrays are restored without the checks.
+        return (_restore_parameters, (self._owner, dict(self)))
+
+
+def _restore_parameters(owner: Layer, arrays: dict[str, Array]) -> Parameters:
+    """Rebuild a pickled ``Parameters`` without rechecking its arrays."""
+    params = Parameters(owner)
+    dict.update(params, arrays)
+    return params
 
 
 class Layer:
@@ -68,6 +87,9 @@ class Layer:
         params: trainable arrays, in the layer's dtype.
         grads: gradients of the loss for each entry of ``params``, filled by
             ``backward``.
+        state: non-trainable arrays that ``forward`` updates, such as the
+            running statistics of ``BatchNormalization``. Optimizers never
+            read it; save it together with ``params`` to restore a layer.
         dtype: floating dtype of the parameters and computations.
         rng: random generator for initialisation and training-time noise.
         built: whether ``build`` has run.
@@ -76,6 +98,7 @@ class Layer:
     def __init__(self) -> None:
         self.params: Parameters = Parameters(self)
         self.grads: dict[str, Array] = {}
+        self.state: dict[str, Array] = {}
         self.dtype: np.dtype[Any] = np.dtype(np.float32)
         self.rng: np.random.Generator | None = None
         self.built = False
@@ -106,6 +129,8 @@ class Layer:
             self.built = True
         for key in list(self.params):
             self.params[key] = self.params[key]
+        for key, value in self.state.items():
+            self.state[key] = np.array(value, dtype=self.dtype)
 
     def init_params(self, rng: np.random.Generator) -> None:
         """Create the entries of ``params``; layers without parameters skip it."""
@@ -131,6 +156,43 @@ class Layer:
         """Return the output shape for ``input_shape`` (batch axis first)."""
         return input_shape
 
+    def get_config(self) -> dict[str, Any]:
+        """Return the constructor arguments that rebuild this layer.
+
+        The default reads, for each parameter of ``__init__``, the attribute
+        of the same name. Override it when an argument is stored under
+        another name; ``from_config(get_config())`` must give an equal layer.
+        """
+        return constructor_config(self)
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any]) -> Layer:
+        """Create a layer from what ``get_config`` returned."""
+        return cls(**config)
+
+    def get_state(self) -> dict[str, Array]:
+        """Return non-trainable arrays that saving must keep, such as running means.
+
+        Trainable arrays live in ``params`` and are saved anyway. A layer
+        with other arrays that change while training (batch normalisation's
+        running statistics) overrides this and ``set_state``. The default
+        has no such state and returns an empty dict.
+        """
+        return {}
+
+    def set_state(self, state: dict[str, Array]) -> None:
+        """Restore what ``get_state`` returned; called after the layer is built.
+
+        Raises:
+            FormatError: the default accepts only an empty dict.
+        """
+        if state:
+            raise FormatError(
+                f"{self.name}.set_state: this layer has no non-trainable state, "
+                f"got keys {sorted(state)}; the file was written by a layer "
+                "class of the same name that overrides get_state()."
+            )
+
     def count_params(self) -> int:
         """Return the number of scalar parameters."""
         return sum(int(p.size) for p in self.params.values())
@@ -141,18 +203,21 @@ class Layer:
             self.grads[key] = np.zeros_like(param)
 
     def _prepare(self, value: Any, argument: str) -> Array:
-        """Return ``value`` as an array of the layer's dtype.
+        """Return ``value`` as a floating-point array.
 
-        Lists, integers and booleans are converted; an array that already has
-        the layer's dtype is returned as it is, without a copy.
+        Floating-point arrays are returned as they are, without a copy, so a
+        standalone layer computes in the dtype it is given. Booleans,
+        integers and lists are converted to the layer's dtype.
 
         Raises:
             InputTypeError: for strings, objects, complex numbers and ragged
                 nested lists.
         """
-        if type(value) is np.ndarray and value.dtype == self.dtype:
+        if type(value) is np.ndarray and value.dtype.kind == "f":
             return value
         array = as_numeric_array(value, f"{self.name}.{argument}")
+        if array.dtype.kind == "f":
+            return array
         return np.asarray(array, dtype=self.dtype)
 
     def _cached(self, cached: Array | None) -> Array:

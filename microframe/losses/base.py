@@ -67,7 +67,8 @@ class Loss:
         Shapes:
             y_true: like ``y_pred``; ``(N,)`` is accepted for ``(N, 1)``.
             y_pred: ``(N, ...)``.
-            sample_weight: ``(N,)``, non-negative.
+            sample_weight: ``(N,)`` or the leading axes of the unreduced
+                loss values, non-negative.
         """
         y_pred_array = self._prepare_prediction(y_pred)
         y_true_array = self._prepare_target(y_true, y_pred_array)
@@ -167,23 +168,31 @@ class Loss:
             return None
         weights = as_numeric_array(sample_weight, f"{self.name} sample_weight")
         n = values.shape[0]
-        if weights.shape not in ((n,), (n, 1)):
+        if weights.shape == (n, 1) and values.ndim == 1:
+            weights = weights.reshape(n)
+        # One weight per sample, (N,), or per position: the leading axes of
+        # the unreduced values, such as (N, T) for element-wise (N, T) losses.
+        if weights.ndim == 0 or weights.shape != values.shape[: weights.ndim]:
             raise ShapeError(
                 f"{self.name}: expected sample_weight of shape ({n},), one "
-                f"weight per sample, got {weights.shape}; pass one weight for "
+                "weight per sample, or the leading axes of the loss values "
+                f"{values.shape}, got {weights.shape}; pass one weight for "
                 "each row of y_pred."
             )
-        weights = weights.reshape(n).astype(np.float64)
+        weights = weights.astype(np.float64)
         bad = ~np.isfinite(weights) | (weights < 0)
         if bad.any():
-            index = int(np.argmax(bad))
+            index = np.unravel_index(int(np.argmax(bad)), bad.shape)
             raise InputValueError(
                 f"{self.name}: expected finite, non-negative sample_weight, got "
-                f"{weights[index]} at index {index}; use 0 to ignore a sample."
+                f"{weights[index]} at index {tuple(int(i) for i in index)}; use 0 "
+                "to ignore a sample."
             )
         with ignore_float_errors():
             weights = weights.astype(values.dtype)
-        shaped: Array = weights.reshape((n,) + (1,) * (values.ndim - 1))
+        shaped: Array = weights.reshape(
+            weights.shape + (1,) * (values.ndim - weights.ndim)
+        )
         return shaped
 
 
