@@ -53,21 +53,15 @@ class Parameters(dict[str, Array]):
             self[key] = default
         return self[key]
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # copy and pickle would otherwise refill the dict through
+        # __setitem__ before the owner's attributes exist; the items go
+        # through __setstate__ instead, after the owner is rebuilt.
+        return (Parameters.__new__, (Parameters,), (self._owner, dict(self)))
+
     def __setstate__(self, state: tuple[Layer, dict[str, Array]]) -> None:
         self._owner, items = state
         dict.update(self, items)
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        # The default pickling of a dict subclass calls __setitem__ before
-        # _owner exists, so the arrays are restored without the checks.
-        return (_restore_parameters, (self._owner, dict(self)))
-
-
-def _restore_parameters(owner: Layer, arrays: dict[str, Array]) -> Parameters:
-    """Rebuild a pickled ``Parameters`` without rechecking its arrays."""
-    params = Parameters(owner)
-    dict.update(params, arrays)
-    return params
 
 
 class Layer:
