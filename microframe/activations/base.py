@@ -27,7 +27,6 @@ class Activation(Layer):
             x: any shape ``(N, ...)``. Returns the same shape.
         """
         self.ensure_built()
-        x = self._prepare(x, "forward x")
         if x.ndim == 0:
             raise ShapeError(
                 f"{self.name}.forward: expected an array with a batch axis, got "
@@ -45,7 +44,6 @@ class Activation(Layer):
             grad_output: the shape of the last output. Returns the same shape.
         """
         y = self._cached(self._y)
-        grad_output = self._prepare(grad_output, "backward grad_output")
         self._check_grad_shape(grad_output, y.shape)
         return self._backward(grad_output)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -87,7 +89,29 @@ class Layer:
         dtype: floating dtype of the parameters and computations.
         rng: random generator for initialisation and training-time noise.
         built: whether ``build`` has run.
+        integer_input: whether ``forward`` takes integer arrays as they are,
+            such as token ids, instead of casting them to ``dtype``.
+
+    Every subclass's ``forward`` and ``backward`` receive a non-empty
+    numeric ndarray: the base class converts lists, casts booleans and
+    integers to ``dtype``, and raises ``InputTypeError`` for strings,
+    objects, complex numbers and ragged lists, and ``ShapeError`` for an
+    input with no elements. Floating-point arrays pass unchanged, without
+    a copy.
     """
+
+    integer_input = False
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        # Wrapping here covers every layer, user subclasses included, so no
+        # layer can meet a list or a string array deep inside NumPy. mypy
+        # rejects assigning to a method; functools.wraps keeps the name,
+        # signature and docstring, so the assignment is safe.
+        if "forward" in cls.__dict__:
+            cls.forward = _checked_forward(cls.__dict__["forward"])  # type: ignore[method-assign]
+        if "backward" in cls.__dict__:
+            cls.backward = _checked_backward(cls.__dict__["backward"])  # type: ignore[method-assign]
 
     def __init__(self) -> None:
         self.params: Parameters = Parameters(self)
@@ -196,6 +220,20 @@ class Layer:
         for key, param in self.params.items():
             self.grads[key] = np.zeros_like(param)
 
+    def _prepare_input(self, value: Any) -> Array:
+        """Return the input of ``forward`` as a non-empty numeric array."""
+        array = as_numeric_array(value, f"{self.name}.forward x")
+        if array.size == 0:
+            raise ShapeError(
+                f"{self.name}.forward: expected an input with at least one "
+                f"element, got shape {array.shape}; pass at least one sample."
+            )
+        if array.dtype.kind == "f" or (
+            self.integer_input and array.dtype.kind in "biu"
+        ):
+            return array
+        return np.asarray(array, dtype=self.dtype)
+
     def _prepare(self, value: Any, argument: str) -> Array:
         """Return ``value`` as a floating-point array.
 
@@ -231,3 +269,28 @@ class Layer:
                 f"{grad_output.shape}; pass the gradient of the loss for this "
                 "layer's output."
             )
+
+
+def _checked_forward(method: Callable[..., Array]) -> Callable[..., Array]:
+    """Wrap a subclass's ``forward`` so that it receives a checked array."""
+
+    @functools.wraps(method)
+    def forward(self: Layer, x: Any, *args: Any, **kwargs: Any) -> Array:
+        # The common case, a non-empty float array, costs one type test.
+        if type(x) is not np.ndarray or x.dtype.kind != "f" or x.size == 0:
+            x = self._prepare_input(x)
+        return method(self, x, *args, **kwargs)
+
+    return forward
+
+
+def _checked_backward(method: Callable[..., Array]) -> Callable[..., Array]:
+    """Wrap a subclass's ``backward`` so that it receives a float array."""
+
+    @functools.wraps(method)
+    def backward(self: Layer, grad_output: Any, *args: Any, **kwargs: Any) -> Array:
+        if type(grad_output) is not np.ndarray or grad_output.dtype.kind != "f":
+            grad_output = self._prepare(grad_output, "backward grad_output")
+        return method(self, grad_output, *args, **kwargs)
+
+    return backward

@@ -72,7 +72,6 @@ class Dense(Layer):
             x: ``(N, ..., D_in)``. Returns ``(N, ..., D_out)``.
         """
         self.ensure_built()
-        x = self._prepare(x, "forward x")
         if x.ndim < 1 or x.shape[-1] != self.in_features:
             raise ShapeError(
                 f"{self.name}.forward: expected input with {self.in_features} "
@@ -96,7 +95,6 @@ class Dense(Layer):
             grad_output: ``(N, ..., D_out)``. Returns ``(N, ..., D_in)``.
         """
         x = self._cached(self._x)
-        grad_output = self._prepare(grad_output, "backward grad_output")
         self._check_grad_shape(grad_output, x.shape[:-1] + (self.out_features,))
         x_2d = x.reshape(-1, self.in_features)
         grad_2d = grad_output.reshape(-1, self.out_features)

@@ -47,7 +47,6 @@ class Dropout(Layer):
             x: any shape ``(N, ...)``. Returns the same shape.
         """
         self.ensure_built()
-        x = self._prepare(x, "forward x")
         self._shape = x.shape
         if not training or self.rate == 0.0:
             self._mask = None
@@ -69,7 +68,6 @@ class Dropout(Layer):
                 f"{self.name}.backward: no cached forward pass; call "
                 "forward(x) before backward(grad_output)."
             )
-        grad_output = self._prepare(grad_output, "backward grad_output")
         self._check_grad_shape(grad_output, self._shape)
         if self._mask is None:
             return grad_output
