@@ -17,6 +17,7 @@ from microframe import (
     Dense,
     Dropout,
     Identity,
+    LogSoftmax,
     MeanSquaredError,
     ReLU,
     Sequential,
@@ -87,6 +88,16 @@ def test_sigmoid_extremes_exact(dtype: Any) -> None:
 def test_softmax_extremes_exact(dtype: Any) -> None:
     x = np.array([[1000.0, 1000.0], [-1000.0, -1000.0]], dtype=dtype)
     np.testing.assert_array_equal(Softmax().forward(x), [[0.5, 0.5], [0.5, 0.5]])
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_log_softmax_extremes_finite(dtype: Any) -> None:
+    layer = LogSoftmax()
+    out = layer.forward(np.array([[1000.0, 0.0]], dtype=dtype))
+    # log(exp(0) / (exp(0) + exp(-1000))) rounds to 0; the other is -1000.
+    np.testing.assert_array_equal(out, [[0.0, -1000.0]])
+    grad = layer.backward(np.ones_like(out))
+    assert np.all(np.isfinite(grad))
 
 
 # -- 3. targets (N,) against predictions (N, 1) -------------------------------

@@ -11,6 +11,7 @@ The caller's arrays must come back unchanged.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from typing import Any
 
@@ -20,22 +21,43 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from microframe import (
+    ELU,
+    GELU,
+    LSTM,
+    SELU,
     SGD,
     Adam,
+    AvgPool2D,
+    BatchNormalization,
     BinaryCrossEntropy,
     CategoricalCrossEntropy,
+    Conv1D,
+    Conv2D,
     Dense,
     Dropout,
+    Embedding,
+    Flatten,
+    GlobalAveragePooling2D,
     HalfSquaredError,
+    HardSigmoid,
     Identity,
     Layer,
+    LayerNormalization,
     LeakyReLU,
+    LogSoftmax,
     Loss,
+    MaxPool1D,
+    MaxPool2D,
     MeanSquaredError,
     ReLU,
+    Reshape,
     Sequential,
     Sigmoid,
+    SiLU,
+    SimpleRNN,
     Softmax,
+    Softplus,
+    Softsign,
     SparseCategoricalCrossEntropy,
     Tanh,
 )
@@ -46,6 +68,7 @@ from microframe.errors import (
     MicroframeError,
     ShapeError,
 )
+from microframe.optimizers import Adagrad, AdamW, Nadam, Optimizer, RMSprop
 
 DTYPES = [np.bool_, np.int32, np.int64, np.float16, np.float32, np.float64]
 PLACEMENTS = ["none", "nan", "inf", "-inf"]
@@ -53,7 +76,7 @@ LAYOUTS = ["plain", "read-only", "strided", "fortran"]
 
 # Small bounds keep the whole module in a few seconds on 2 cores.
 FAST = settings(
-    max_examples=60,
+    max_examples=150,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
@@ -254,7 +277,7 @@ def test_forward_backward_value_or_own_error(args: tuple[Any, ...]) -> None:
     model = Sequential([Dense(3, 2), ReLU(), Dense(2, 2)], seed=0, dtype=np.float64)
     out = call(model.forward, x)
     assert_unchanged(x, copy)
-    if x.ndim == 0 or x.shape[-1] != 3:
+    if x.ndim == 0 or x.shape[-1] != 3 or x.size == 0:
         assert isinstance(out, ShapeError), out
         return
     assert isinstance(out, np.ndarray), out
@@ -281,6 +304,14 @@ LAYER_FACTORIES: list[Callable[[], Layer]] = [
     Sigmoid,
     Tanh,
     Softmax,
+    ELU,
+    SELU,
+    GELU,
+    SiLU,
+    Softplus,
+    Softsign,
+    HardSigmoid,
+    LogSoftmax,
 ]
 
 # Layers called on their own do not check for infinity: NumPy's rules apply,
@@ -314,7 +345,7 @@ def test_layer_value_or_own_error(
     if isinstance(out, MicroframeError):
         assert isinstance(out, ShapeError), out
         in_features = getattr(layer, "in_features", None)
-        assert x.ndim == 0 or x.shape[-1] != in_features, out
+        assert x.ndim == 0 or x.size == 0 or x.shape[-1] != in_features, out
         return
     if x.dtype.kind == "f":
         assert out.dtype == np.result_type(x.dtype, *layer.params.values())
@@ -334,8 +365,90 @@ def test_layer_value_or_own_error(
     assert isinstance(wrong, ShapeError), wrong
 
 
+# Layers that need a particular input rank, each with a shape it accepts.
+SHAPED_LAYERS: list[tuple[Callable[[], Layer], tuple[int, ...]]] = [
+    (lambda: Conv1D(2, 3, 2), (2, 5, 2)),
+    (lambda: Conv1D(2, 3, 3, stride=2, padding="same"), (2, 5, 2)),
+    (lambda: Conv2D(2, 3, (2, 3)), (2, 4, 5, 2)),
+    (lambda: MaxPool1D(2), (2, 5, 3)),
+    (lambda: MaxPool2D(2), (2, 4, 5, 3)),
+    (lambda: AvgPool2D(2), (2, 4, 5, 3)),
+    (GlobalAveragePooling2D, (2, 4, 5, 3)),
+    (lambda: BatchNormalization(3), (4, 3)),
+    (lambda: LayerNormalization(3), (4, 3)),
+    (lambda: Embedding(5, 3), (4, 2)),
+    (Flatten, (2, 3, 4)),
+    (lambda: Reshape((2, 3)), (4, 6)),
+    (lambda: SimpleRNN(3, 4, return_sequences=True), (2, 5, 3)),
+    (lambda: LSTM(3, 4), (2, 5, 3)),
+]
+RESHAPES = ["same", "one-sample", "extra-axis", "fewer-axes", "wider", "empty"]
+
+
+def reshaped(shape: tuple[int, ...], how: str) -> tuple[int, ...]:
+    """Return ``shape`` with the change named by ``how``, to reach the layer's checks."""
+    changes = {
+        "same": shape,
+        "one-sample": (1,) + shape[1:],
+        "extra-axis": shape + (2,),
+        "fewer-axes": shape[:-1],
+        "wider": shape[:-1] + (shape[-1] + 1,),
+        "empty": (0,) + shape[1:],
+    }
+    return changes[how]
+
+
 @FAST
-@given(st.sampled_from(LAYER_FACTORIES), st.sampled_from(["abc", None, 1j, [[1], []]]))
+@given(
+    st.sampled_from(SHAPED_LAYERS),
+    st.sampled_from(RESHAPES),
+    st.sampled_from(DTYPES),
+    st.sampled_from(["none", "nan"]),
+    st.sampled_from(LAYOUTS),
+    st.booleans(),
+)
+def test_shaped_layer_value_or_own_error(
+    case: tuple[Callable[[], Layer], tuple[int, ...]],
+    how: str,
+    dtype: Any,
+    placement: str,
+    layout: str,
+    training: bool,
+) -> None:
+    factory, good_shape = case
+    layer = factory()
+    layer.build(np.random.default_rng(0), np.float64)
+    shape = reshaped(good_shape, how)
+    x = make_array(np.random.default_rng(2), shape, dtype, placement, layout)
+    if isinstance(layer, Embedding) and x.dtype.kind in "iu":
+        x = np.abs(x) % 5
+    copy = x.copy()
+    out = call(layer.forward, x, training=training)
+    assert_unchanged(x, copy)
+    integer_ids = x.dtype.kind in "iu" or (x.dtype.kind == "f" and placement == "none")
+    expect_value = how in ("same", "one-sample") and (
+        not isinstance(layer, Embedding) or (x.dtype.kind in "iu" and integer_ids)
+    )
+    if isinstance(out, MicroframeError):
+        assert not expect_value, out
+        return
+    if expect_value and placement == "none":
+        assert np.all(np.isfinite(out))
+    grad_in = call(layer.backward, np.ones(out.shape))
+    assert isinstance(grad_in, np.ndarray), grad_in
+    assert grad_in.shape == x.shape
+    wrong = call(layer.backward, np.ones(out.shape + (1,)))
+    assert isinstance(wrong, ShapeError), wrong
+
+
+ALL_LAYER_FACTORIES = LAYER_FACTORIES + [factory for factory, _ in SHAPED_LAYERS]
+
+
+@FAST
+@given(
+    st.sampled_from(ALL_LAYER_FACTORIES),
+    st.sampled_from(["abc", None, 1j, [[1], []]]),
+)
 def test_layer_rejects_non_numbers(factory: Callable[[], Layer], bad: Any) -> None:
     result = call(factory().forward, bad)
     assert isinstance(result, InputTypeError), result
@@ -445,23 +558,30 @@ hyperparameters = st.one_of(
 )
 
 
+OPTIMIZER_CLASSES: list[type[Optimizer]] = [SGD, Adam, AdamW, Nadam, RMSprop, Adagrad]
+
+
 @FAST
-@given(hyperparameters, hyperparameters, hyperparameters)
-def test_optimizer_constructors(first: Any, second: Any, third: Any) -> None:
-    for factory in (
-        lambda: SGD(learning_rate=first, momentum=second),
-        lambda: Adam(learning_rate=first, beta_1=second, beta_2=third),
-        lambda: Adam(epsilon=first),
-    ):
-        result = call(factory)
-        if isinstance(result, MicroframeError):
-            assert isinstance(result, ConfigurationError), result
-            continue
-        learning_rate = result.learning_rate
-        assert callable(learning_rate) or 0 < learning_rate < np.inf
-        for name in ("momentum", "beta_1", "beta_2"):
-            if hasattr(result, name):
-                assert 0.0 <= getattr(result, name) < 1.0
+@given(
+    st.sampled_from(OPTIMIZER_CLASSES),
+    st.data(),
+    hyperparameters,
+)
+def test_optimizer_constructors(
+    cls: type[Optimizer], data: st.DataObject, value: Any
+) -> None:
+    names = list(inspect.signature(cls.__init__).parameters)[1:]
+    name = data.draw(st.sampled_from(names))
+    result = call(cls, **{name: value})
+    if isinstance(result, MicroframeError):
+        assert isinstance(result, ConfigurationError), result
+        assert name in str(result), result
+        return
+    learning_rate = result.learning_rate
+    assert callable(learning_rate) or 0 < learning_rate < np.inf
+    for attribute in ("momentum", "beta_1", "beta_2", "rho"):
+        if hasattr(result, attribute):
+            assert 0.0 <= getattr(result, attribute) < 1.0
 
 
 @FAST
