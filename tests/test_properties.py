@@ -386,7 +386,7 @@ RESHAPES = ["same", "one-sample", "extra-axis", "fewer-axes", "wider", "empty"]
 
 
 def reshaped(shape: tuple[int, ...], how: str) -> tuple[int, ...]:
-    """Return ``shape`` with the change named by ``how``, to reach the layer's checks."""
+    """Return ``shape`` with the change that ``how`` names."""
     changes = {
         "same": shape,
         "one-sample": (1,) + shape[1:],
