@@ -16,6 +16,9 @@ demo: venv
 	$(PY) examples/backprop_exercise.py
 	$(PY) examples/cross_entropy.py
 	$(PY) examples/breast_cancer.py
+	$(PY) examples/digits_mlp.py
+	$(PY) examples/digits_cnn.py
+	$(PY) examples/sequence_rnn.py
 	$(PY) examples/export_onnx.py
 
 test: venv

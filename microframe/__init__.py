@@ -1,6 +1,15 @@
 """microframe: an object-oriented deep-learning framework on NumPy."""
 
-from microframe import activations, initializers, layers, losses, metrics, optimizers
+from microframe import (
+    activations,
+    callbacks,
+    initializers,
+    layers,
+    losses,
+    metrics,
+    optimizers,
+    schedules,
+)
 from microframe.activations import (
     ELU,
     GELU,
@@ -18,7 +27,16 @@ from microframe.activations import (
     Softsign,
     Tanh,
 )
-from microframe.callbacks import Callback, History
+from microframe.callbacks import (
+    Callback,
+    CSVLogger,
+    EarlyStopping,
+    History,
+    LambdaCallback,
+    ProgressBar,
+    ReduceLROnPlateau,
+    TerminateOnNaN,
+)
 from microframe.gradcheck import GradcheckReport, gradcheck, gradcheck_loss
 from microframe.layers import (
     LSTM,
@@ -47,7 +65,15 @@ from microframe.losses import (
     SparseCategoricalCrossEntropy,
 )
 from microframe.model import DefaultsWarning, Sequential
-from microframe.optimizers import SGD, Adam, Optimizer
+from microframe.optimizers import (
+    SGD,
+    Adagrad,
+    Adam,
+    AdamW,
+    Nadam,
+    Optimizer,
+    RMSprop,
+)
 from microframe.saving import load_model, register_layer, register_serializable
 
 __version__ = "0.1.0"
@@ -59,10 +85,13 @@ __all__ = [
     "SELU",
     "SGD",
     "Activation",
+    "Adagrad",
     "Adam",
+    "AdamW",
     "AvgPool2D",
     "BatchNormalization",
     "BinaryCrossEntropy",
+    "CSVLogger",
     "Callback",
     "CategoricalCrossEntropy",
     "Conv1D",
@@ -70,6 +99,7 @@ __all__ = [
     "DefaultsWarning",
     "Dense",
     "Dropout",
+    "EarlyStopping",
     "Embedding",
     "Flatten",
     "GlobalAveragePooling2D",
@@ -78,6 +108,7 @@ __all__ = [
     "HardSigmoid",
     "History",
     "Identity",
+    "LambdaCallback",
     "Layer",
     "LayerNormalization",
     "LeakyReLU",
@@ -86,8 +117,12 @@ __all__ = [
     "MaxPool1D",
     "MaxPool2D",
     "MeanSquaredError",
+    "Nadam",
     "Optimizer",
+    "ProgressBar",
+    "RMSprop",
     "ReLU",
+    "ReduceLROnPlateau",
     "Reshape",
     "Sequential",
     "SiLU",
@@ -98,7 +133,9 @@ __all__ = [
     "Softsign",
     "SparseCategoricalCrossEntropy",
     "Tanh",
+    "TerminateOnNaN",
     "activations",
+    "callbacks",
     "gradcheck",
     "gradcheck_loss",
     "initializers",
@@ -109,4 +146,5 @@ __all__ = [
     "optimizers",
     "register_layer",
     "register_serializable",
+    "schedules",
 ]

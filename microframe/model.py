@@ -383,6 +383,8 @@ class Sequential:
         """
         epochs = check_positive_int(epochs, "fit epochs", minimum=0)
         batch_size = check_positive_int(batch_size, "fit batch_size")
+        if isinstance(verbose, bool):
+            verbose = int(verbose)
         verbose = check_positive_int(verbose, "fit verbose", minimum=0)
         x_array = prepare_x(x, self.dtype, "fit", "x", self._check_input_features)
         y_array = prepare_y(y, x_array, self.dtype, "fit")
@@ -414,7 +416,7 @@ class Sequential:
             warn_single_class(validation[1], is_classification, loss)
 
         history = History()
-        metric_list = self._resolve_metrics(y_array)
+        metric_list = self._resolve_metrics(y_array, x_array.shape)
         callback_list = self._callback_list(
             history,
             callbacks,
@@ -507,22 +509,41 @@ class Sequential:
         )
         return x_val, y_val, weights
 
-    def _resolve_metrics(self, y: Array) -> list[metrics.Metric]:
+    def _resolve_metrics(
+        self, y: Array, x_shape: tuple[int, ...] | None = None
+    ) -> list[metrics.Metric]:
         resolved: list[metrics.Metric] = []
-        output_shape = self._output_shape_for(y)
+        output_shape = self._output_shape_for(y, x_shape)
         for metric in self.metrics:
             if isinstance(metric, str):
                 resolved.append(metrics.accuracy_for(y, output_shape))
             else:
                 resolved.append(metric)
+        names = [metric.name for metric in resolved]
+        repeated = sorted({name for name in names if names.count(name) > 1})
+        if repeated:
+            raise ConfigurationError(
+                f"compile: several metrics report under the name {repeated[0]!r}, "
+                f"so one would overwrite the other in the logs (metrics: {names}); "
+                "keep one of them, or subclass one and set its name attribute."
+            )
         return resolved
 
-    def _output_shape_for(self, y: Array) -> tuple[int, ...]:
+    def _output_shape_for(
+        self, y: Array, x_shape: tuple[int, ...] | None = None
+    ) -> tuple[int, ...]:
         shape: tuple[int | None, ...] = (None,) + y.shape[1:]
         first = self.layers[0] if self.layers else None
         in_features = getattr(first, "in_features", None)
+        start: tuple[int | None, ...] | None = None
         if in_features is not None:
-            shape = (None, in_features)
+            start = (None, in_features)
+        elif x_shape is not None:
+            # Layers without in_features (Conv2D, LSTM...) need the input's
+            # rank and sizes to compute their output shape.
+            start = (None,) + tuple(x_shape[1:])
+        if start is not None:
+            shape = start
             for layer in self.layers:
                 shape = layer.compute_output_shape(shape)
         return tuple(1 if d is None else d for d in shape)
@@ -609,7 +630,12 @@ class Sequential:
             sample_weight, class_weight, y_array, loss, "evaluate"
         )
         return self._evaluate_arrays(
-            x_array, y_array, weights, loss, self._resolve_metrics(y_array), batch_size
+            x_array,
+            y_array,
+            weights,
+            loss,
+            self._resolve_metrics(y_array, x_array.shape),
+            batch_size,
         )
 
     def _evaluate_arrays(
@@ -637,12 +663,19 @@ class Sequential:
             results[metric.name] = metric.result()
         return results
 
-    def summary(self) -> str:
-        """Return a table of the layers, their output shapes and parameter counts."""
+    def summary(self, input_shape: tuple[int | None, ...] | None = None) -> str:
+        """Return a table of the layers, their output shapes and parameter counts.
+
+        Args:
+            input_shape: shape of one input batch, such as ``(None, 8, 8, 1)``.
+                Needed for output shapes when the first layer has no
+                ``in_features`` (convolution, recurrent, embedding); the
+                shapes show as ``?`` without it.
+        """
         first = self.layers[0] if self.layers else None
         in_features = getattr(first, "in_features", None)
         shape: tuple[int | None, ...] | None = (
-            (None, in_features) if in_features is not None else None
+            (None, in_features) if in_features is not None else input_shape
         )
         rows = [("Layer", "Output shape", "Params")]
         for index, layer in enumerate(self.layers):

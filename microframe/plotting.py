@@ -6,7 +6,8 @@ import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from microframe.errors import MissingDependencyError, NotFittedError
+from microframe._optional import import_optional
+from microframe.errors import NotFittedError
 
 
 def plot_history(
@@ -19,14 +20,12 @@ def plot_history(
     Uses matplotlib's object API with the Agg canvas, so the global pyplot
     state and backend are left alone.
     """
-    try:
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-        from matplotlib.figure import Figure
-    except ImportError:
-        raise MissingDependencyError(
-            "History.plot: matplotlib is not installed; install it with "
-            "`pip install microframe[plot]`."
-        ) from None
+    figure_module = import_optional(
+        "matplotlib.figure", "microframe[plot]", "History.plot"
+    )
+    agg_module = import_optional(
+        "matplotlib.backends.backend_agg", "microframe[plot]", "History.plot"
+    )
     if not epochs:
         raise NotFittedError(
             "History.plot: the history has no epochs; train with fit(epochs>=1) "
@@ -37,8 +36,8 @@ def plot_history(
     names += [
         key[4:] for key in history if key.startswith("val_") and key[4:] not in names
     ]
-    figure = Figure(figsize=(4.5 * len(names), 3.5), layout="constrained")
-    FigureCanvasAgg(figure)
+    figure = figure_module.Figure(figsize=(4.5 * len(names), 3.5), layout="constrained")
+    agg_module.FigureCanvasAgg(figure)
     x = [epoch + 1 for epoch in epochs]
     for index, name in enumerate(names):
         axes = figure.add_subplot(1, len(names), index + 1)

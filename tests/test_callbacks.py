@@ -248,3 +248,49 @@ def test_binary_model_history_has_val_metrics() -> None:
     for name in ["accuracy", "precision", "recall", "f1", "auc"]:
         assert len(history.history[name]) == 2
         assert len(history.history[f"val_{name}"]) == 2
+
+
+class CountingLayer(Dense):
+    """A Dense layer with a non-trainable counter exposed through get_state."""
+
+    def __init__(self) -> None:
+        super().__init__(1, 1)
+        self.counter = np.zeros(1)
+
+    def get_state(self) -> dict[str, np.ndarray]:
+        return {"counter": self.counter.copy()}
+
+    def set_state(self, state: dict[str, np.ndarray]) -> None:
+        self.counter = state["counter"].copy()
+
+
+def test_early_stopping_restores_layer_state() -> None:
+    layer = CountingLayer()
+    model = Sequential([layer], seed=0)
+    model.compile(loss="mse", optimizer=SGD(learning_rate=0.1))
+    callback = EarlyStopping(patience=5)
+    callback.set_model(model)
+    callback.on_train_begin({})
+    for epoch, value in enumerate([2.0, 1.0, 3.0]):
+        layer.counter = np.array([float(epoch)])
+        callback.on_epoch_end(epoch, {"val_loss": value})
+    callback.on_train_end({})
+    assert layer.counter[0] == 1.0
+
+
+def test_metrics_with_same_name_rejected() -> None:
+    x = np.zeros((4, 1))
+    model = Sequential([Dense(1, 1), Sigmoid()], seed=0)
+    model.compile(
+        loss="binary_crossentropy",
+        optimizer="sgd",
+        metrics=["accuracy", "binary_accuracy"],
+    )
+    with pytest.raises(ConfigurationError, match="'accuracy'"):
+        model.fit(x, np.zeros(4), verbose=0)
+
+
+def test_verbose_true_means_one(capsys: pytest.CaptureFixture[str]) -> None:
+    x = np.zeros((4, 1))
+    tiny_model().fit(x, x, epochs=1, verbose=True)
+    assert "Epoch 1/1" in capsys.readouterr().out

@@ -93,3 +93,14 @@ def test_unknown_path_field(tmp_path: Path) -> None:
 def test_invalid_mode() -> None:
     with pytest.raises(ConfigurationError, match="mode must be one of"):
         ModelCheckpoint("m.mfz", mode="lowest")
+
+
+def test_best_kept_across_fit_calls(tmp_path: Path) -> None:
+    callback = ModelCheckpoint(
+        str(tmp_path / "best-{epoch}.mfz"), monitor="score", save_best_only=True
+    )
+    attached(callback)
+    callback.on_epoch_end(0, {"score": 0.3})
+    callback.on_train_begin({})
+    callback.on_epoch_end(1, {"score": 0.5})
+    assert [path.name for path in tmp_path.iterdir()] == ["best-1.mfz"]

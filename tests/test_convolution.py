@@ -1,5 +1,7 @@
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from microframe import Dense, Sequential, gradcheck
 from microframe.errors import ConfigurationError, NotFittedError, ShapeError
@@ -24,6 +26,19 @@ def conv_reference(
             patch = xp[:, rows, columns, :]
             out[:, i, j, :] = np.einsum("nabc,abco->no", patch, kernel)
     return out
+
+
+def same_pads(
+    size: int, kernel: int, stride: int, dilation: int, padding: str | int
+) -> tuple[int, int]:
+    """Padding worked out from the TensorFlow rule, for the reference loop."""
+    if isinstance(padding, int):
+        return padding, padding
+    if padding == "valid":
+        return 0, 0
+    out = -(-size // stride)
+    total = max((out - 1) * stride + dilation * (kernel - 1) + 1 - size, 0)
+    return total // 2, total - total // 2
 
 
 def built(layer: Layer) -> Layer:
@@ -252,3 +267,40 @@ def test_conv_keeps_constructor_arguments() -> None:
         use_bias=layer.use_bias,
     )
     assert repr(rebuilt) == repr(layer)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    size=st.tuples(st.integers(1, 9), st.integers(1, 9)),
+    kernel=st.tuples(st.integers(1, 4), st.integers(1, 4)),
+    stride=st.integers(1, 3),
+    dilation=st.integers(1, 2),
+    padding=st.sampled_from(["valid", "same", 0, 1, 2]),
+)
+def test_conv2d_any_geometry(
+    size: tuple[int, int],
+    kernel: tuple[int, int],
+    stride: int,
+    dilation: int,
+    padding: str | int,
+) -> None:
+    layer = built(
+        Conv2D(2, 2, kernel, stride=stride, padding=padding, dilation=dilation)
+    )
+    x = np.random.default_rng(8).standard_normal((2, *size, 2))
+    predicted = layer.compute_output_shape((None, *size, 2))
+    if predicted[1] == 0 or predicted[2] == 0:
+        with pytest.raises(ShapeError, match="smaller than the window"):
+            layer.forward(x)
+        return
+    out = layer.forward(x)
+    assert predicted == (None, *out.shape[1:])
+    pads = [
+        same_pads(n, k, stride, dilation, padding)
+        for n, k in zip(size, kernel, strict=True)
+    ]
+    padded = np.pad(x, ((0, 0), pads[0], pads[1], (0, 0)))
+    expected = conv_reference(padded, layer.params["weight"], stride, dilation, (0, 0))
+    np.testing.assert_allclose(out, expected, rtol=1e-12, atol=1e-12)
+    grad_input = layer.backward(np.ones_like(out))
+    assert grad_input.shape == x.shape

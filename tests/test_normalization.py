@@ -1,12 +1,21 @@
+from typing import TypeVar
+
 import numpy as np
 import pytest
 
 from microframe import SGD, Dense, Sequential, gradcheck
-from microframe.errors import ConfigurationError, NotFittedError, ShapeError
+from microframe.errors import (
+    ConfigurationError,
+    InputValueError,
+    NotFittedError,
+    ShapeError,
+)
 from microframe.layers import BatchNormalization, Conv2D, Layer, LayerNormalization
 
+LayerT = TypeVar("LayerT", bound=Layer)
 
-def built(layer: Layer) -> Layer:
+
+def built(layer: LayerT) -> LayerT:
     layer.build(np.random.default_rng(0), np.float64)
     return layer
 
@@ -164,3 +173,34 @@ def test_norm_rejects_zero_epsilon() -> None:
 
 def test_norm_output_shape() -> None:
     assert BatchNormalization(3).compute_output_shape((None, 5, 3)) == (None, 5, 3)
+
+
+def test_batch_norm_state_round_trip() -> None:
+    source = built(BatchNormalization(2))
+    source.forward(np.array([[1.0, 4.0], [3.0, 8.0]]), training=True)
+    target = built(BatchNormalization(2))
+    target.set_state(source.get_state())
+    np.testing.assert_array_equal(
+        target.state["running_mean"], source.state["running_mean"]
+    )
+    np.testing.assert_array_equal(
+        target.state["running_var"], source.state["running_var"]
+    )
+
+
+def test_batch_norm_get_state_copies() -> None:
+    layer = built(BatchNormalization(2))
+    layer.get_state()["running_mean"][0] = 5.0
+    assert layer.state["running_mean"][0] == 0.0
+
+
+def test_batch_norm_set_state_wrong_keys() -> None:
+    layer = built(BatchNormalization(2))
+    with pytest.raises(InputValueError, match="expected keys"):
+        layer.set_state({"running_mean": np.zeros(2)})
+
+
+def test_batch_norm_set_state_wrong_shape() -> None:
+    layer = built(BatchNormalization(2))
+    with pytest.raises(ShapeError, match=r"running_var of shape \(2,\)"):
+        layer.set_state({"running_mean": np.zeros(2), "running_var": np.ones(3)})

@@ -18,8 +18,11 @@ from microframe import (
     LeakyReLU,
     Sequential,
     Sigmoid,
+    activations,
+    layers,
     load_model,
     register_layer,
+    schedules,
 )
 from microframe.errors import (
     ConfigurationError,
@@ -155,13 +158,40 @@ def test_missing_file_raises_file_not_found(tmp_path: Path) -> None:
 
 # One example per public Layer subclass: a factory and an input shape.
 LAYER_EXAMPLES: dict[str, tuple[Callable[[], Layer], tuple[int, ...]]] = {
+    "AvgPool2D": (lambda: layers.AvgPool2D((2, 1), stride=1), (2, 4, 3, 2)),
+    "BatchNormalization": (
+        lambda: layers.BatchNormalization(3, momentum=0.5),
+        (4, 3),
+    ),
+    "Conv1D": (lambda: layers.Conv1D(2, 3, 2, stride=2, padding="same"), (2, 5, 2)),
+    "Conv2D": (
+        lambda: layers.Conv2D(2, 3, (3, 2), padding="same", dilation=(1, 2)),
+        (2, 5, 4, 2),
+    ),
     "Dense": (lambda: Dense(3, 2, use_bias=False), (4, 3)),
     "Dropout": (lambda: microframe.Dropout(0.3), (4, 3)),
+    "ELU": (lambda: activations.ELU(alpha=0.5), (4, 3)),
+    "Embedding": (lambda: layers.Embedding(5, 3), (4, 2)),
+    "Flatten": (layers.Flatten, (2, 3, 2)),
+    "GELU": (lambda: activations.GELU(approximate=False), (4, 3)),
+    "GlobalAveragePooling2D": (layers.GlobalAveragePooling2D, (2, 3, 3, 2)),
+    "HardSigmoid": (activations.HardSigmoid, (4, 3)),
     "Identity": (microframe.Identity, (4, 3)),
+    "LSTM": (lambda: layers.LSTM(2, 3, return_sequences=True), (2, 4, 2)),
+    "LayerNormalization": (lambda: layers.LayerNormalization(3, epsilon=0.1), (4, 3)),
     "LeakyReLU": (lambda: LeakyReLU(0.2), (4, 3)),
+    "LogSoftmax": (activations.LogSoftmax, (4, 3)),
+    "MaxPool1D": (lambda: layers.MaxPool1D(2, stride=1), (2, 5, 3)),
+    "MaxPool2D": (lambda: layers.MaxPool2D(2, padding="same"), (2, 5, 5, 1)),
     "ReLU": (microframe.ReLU, (4, 3)),
+    "Reshape": (lambda: layers.Reshape((3, -1)), (2, 6)),
+    "SELU": (activations.SELU, (4, 3)),
+    "SiLU": (activations.SiLU, (4, 3)),
     "Sigmoid": (Sigmoid, (4, 3)),
+    "SimpleRNN": (lambda: layers.SimpleRNN(2, 3), (2, 4, 2)),
     "Softmax": (microframe.Softmax, (4, 3)),
+    "Softplus": (activations.Softplus, (4, 3)),
+    "Softsign": (activations.Softsign, (4, 3)),
     "Tanh": (microframe.Tanh, (4, 3)),
 }
 # Base classes meant for subclassing, not for use in a model.
@@ -181,7 +211,11 @@ def test_every_layer_has_example() -> None:
 def test_builtin_layer_round_trips(name: str, tmp_path: Path) -> None:
     factory, input_shape = LAYER_EXAMPLES[name]
     model = Sequential([factory()], seed=1, dtype=np.float64)
-    x = np.random.default_rng(2).standard_normal(input_shape)
+    x: Array = np.random.default_rng(2).standard_normal(input_shape)
+    if name == "Embedding":
+        x = np.random.default_rng(2).integers(0, 5, size=input_shape)
+    # A training pass moves state such as running statistics off its start.
+    model.forward(x, training=True)
     model.save(tmp_path / "m.mfz")
     loaded = load_model(tmp_path / "m.mfz")
     layer, restored = model.layers[0], loaded.layers[0]
@@ -190,6 +224,9 @@ def test_builtin_layer_round_trips(name: str, tmp_path: Path) -> None:
         layer.get_config(), ""
     )
     assert_same_weights(model, loaded)
+    assert sorted(restored.get_state()) == sorted(layer.get_state())
+    for key, value in layer.get_state().items():
+        np.testing.assert_array_equal(restored.get_state()[key], value)
     np.testing.assert_array_equal(loaded.predict(x), model.predict(x))
 
 
@@ -240,7 +277,7 @@ def test_weights_missing_parameter(tmp_path: Path) -> None:
 
 def test_load_model_rejects_weights_file(tmp_path: Path) -> None:
     Sequential([Dense(2, 4)]).save_weights(tmp_path / "w.mfz")
-    with pytest.raises(FormatError, match="holds weights only"):
+    with pytest.raises(FormatError, match="contains weights only"):
         load_model(tmp_path / "w.mfz")
 
 
@@ -345,9 +382,44 @@ def test_default_config_needs_attributes() -> None:
         Renamed(3).get_config()
 
 
-def test_default_set_state_rejects_state() -> None:
-    with pytest.raises(FormatError, match="no non-trainable state"):
+def test_default_set_state_rejects_extra_key() -> None:
+    with pytest.raises(FormatError, match=r"expected the state keys \[\], got"):
         Dense(2, 2).set_state({"running_mean": np.zeros(2)})
+
+
+class Tracker(Layer):
+    """Keeps a running maximum of its inputs in ``self.state``."""
+
+    def __init__(self, features: int) -> None:
+        super().__init__()
+        self.features = features
+
+    def init_params(self, rng: np.random.Generator) -> None:
+        self.state["maximum"] = np.full(self.features, -np.inf)
+
+    def forward(self, x: Array, training: bool = False) -> Array:
+        if training:
+            self.state["maximum"] = np.maximum(self.state["maximum"], x.max(axis=0))
+        return x
+
+
+def test_default_state_round_trips(tmp_path: Path) -> None:
+    register_layer(Tracker)
+    try:
+        model = Sequential([Tracker(2)], dtype=np.float64)
+        model.forward(np.array([[1.0, -3.0], [0.5, 2.0]]), training=True)
+        model.save(tmp_path / "m.mfz")
+        loaded = load_model(tmp_path / "m.mfz")
+    finally:
+        unregister(Tracker)
+    np.testing.assert_array_equal(loaded.layers[0].state["maximum"], [1.0, 2.0])
+
+
+def test_default_set_state_checks_shape() -> None:
+    layer = Tracker(2)
+    layer.build(np.random.default_rng(0))
+    with pytest.raises(FormatError, match=r"state\['maximum'\] of shape \(2,\)"):
+        layer.set_state({"maximum": np.zeros(3)})
 
 
 # -- versions and hostile headers ----------------------------------------
@@ -502,3 +574,135 @@ def test_fit_after_load_continues(tmp_path: Path) -> None:
     x, y = xor_data()
     history = loaded.fit(x, y, epochs=1, batch_size=8, verbose=0)
     assert history.epoch == [1]
+
+
+def test_config_beyond_memory(tmp_path: Path) -> None:
+    def huge(header: dict[str, Any]) -> None:
+        header["layers"][0]["config"]["in_features"] = 10**8
+        header["layers"][0]["config"]["out_features"] = 10**8
+
+    with pytest.raises(FormatError, match="more parameters than fit in memory"):
+        load_model(_edited(tmp_path, huge))
+
+
+# -- losses, optimizers, metrics, initializers, schedules -----------------
+
+# Examples for classes whose constructors have required arguments.
+OBJECT_EXAMPLES: dict[str, Callable[[], Any]] = {
+    "CosineDecay": lambda: schedules.CosineDecay(0.1, decay_steps=10, alpha=0.2),
+    "ExponentialDecay": lambda: schedules.ExponentialDecay(0.1, 5, 0.5),
+    "PiecewiseConstant": lambda: schedules.PiecewiseConstant([3, 7], [1.0, 0.5, 0.1]),
+    "StepDecay": lambda: schedules.StepDecay(0.1, step_size=4, factor=0.5),
+}
+# Base classes with nothing to configure or compute.
+ABSTRACT_OBJECTS = {
+    "Loss",
+    "Optimizer",
+    "Metric",
+    "MeanMetric",
+    "ConfusionMetric",
+    "Initializer",
+    "LearningRateSchedule",
+}
+
+
+def public_objects() -> list[tuple[str, str]]:
+    return [
+        (kind, name)
+        for kind in ("loss", "optimizer", "metric", "initializer", "schedule")
+        for name in sorted(registry.builtin_classes(kind))
+        if name not in ABSTRACT_OBJECTS
+    ]
+
+
+@pytest.mark.parametrize(("kind", "name"), public_objects())
+def test_builtin_object_round_trips(kind: str, name: str) -> None:
+    cls = registry.builtin_classes(kind)[name]
+    obj = OBJECT_EXAMPLES[name]() if name in OBJECT_EXAMPLES else cls()
+    encoded = Encoder().encode(obj, name)
+    text = json.dumps(encoded, allow_nan=False)
+    restored = Decoder([]).decode(json.loads(text), name)
+    assert type(restored) is cls
+    assert Encoder().encode(restored, name) == encoded
+
+
+def test_schedule_round_trips_in_optimizer(tmp_path: Path) -> None:
+    schedule = schedules.StepDecay(0.1, step_size=4, factor=0.5)
+    model = Sequential([Dense(2, 1)])
+    model.compile(loss="mse", optimizer=SGD(learning_rate=schedule))
+    model.save(tmp_path / "m.mfz")
+    optimizer = load_model(tmp_path / "m.mfz").optimizer
+    assert optimizer is not None
+    assert repr(optimizer.learning_rate) == repr(schedule)
+
+
+def optimizer_names() -> list[str]:
+    return sorted(set(registry.builtin_classes("optimizer")) - ABSTRACT_OBJECTS)
+
+
+@pytest.mark.parametrize("name", optimizer_names())
+def test_every_optimizer_resumes_exactly(name: str, tmp_path: Path) -> None:
+    cls = registry.builtin_classes("optimizer")[name]
+    x, y = xor_data()
+
+    def fresh() -> Sequential:
+        model = Sequential([Dense(2, 4), microframe.Tanh(), Dense(4, 1)], seed=4)
+        model.compile(loss="mse", optimizer=cls())
+        return model
+
+    straight = fresh()
+    straight.fit(x, y, epochs=4, batch_size=8, verbose=0)
+    halfway = fresh()
+    halfway.fit(x, y, epochs=2, batch_size=8, verbose=0)
+    halfway.save(tmp_path / "m.mfz")
+    resumed = load_model(tmp_path / "m.mfz")
+    resumed.fit(x, y, epochs=2, batch_size=8, verbose=0)
+    assert_same_weights(straight, resumed)
+
+
+def test_batch_norm_statistics_round_trip(tmp_path: Path) -> None:
+    model = Sequential([Dense(2, 3), layers.BatchNormalization(3)], seed=0)
+    model.forward(np.arange(8.0).reshape(4, 2), training=True)
+    model.save(tmp_path / "m.mfz")
+    restored = load_model(tmp_path / "m.mfz").layers[1]
+    expected = model.layers[1].state
+    assert sorted(restored.state) == ["running_mean", "running_var"]
+    assert np.any(expected["running_mean"] != 0.0)
+    for key, value in expected.items():
+        np.testing.assert_array_equal(restored.state[key], value)
+
+
+def test_batch_norm_model_resumes_exactly(tmp_path: Path) -> None:
+    x, y = xor_data()
+
+    def fresh() -> Sequential:
+        model = Sequential(
+            [Dense(2, 6), layers.BatchNormalization(6), microframe.ReLU()]
+            + [microframe.Dropout(0.2), Dense(6, 1), Sigmoid()],
+            seed=8,
+        )
+        model.compile(loss="binary_crossentropy", optimizer="rmsprop")
+        return model
+
+    straight = fresh()
+    straight.fit(x, y, epochs=4, batch_size=8, verbose=0)
+    halfway = fresh()
+    halfway.fit(x, y, epochs=2, batch_size=8, verbose=0)
+    halfway.save(tmp_path / "m.mfz")
+    resumed = load_model(tmp_path / "m.mfz")
+    resumed.fit(x, y, epochs=2, batch_size=8, verbose=0)
+    assert_same_weights(straight, resumed)
+    for key, value in straight.layers[1].state.items():
+        assert value.tobytes() == resumed.layers[1].state[key].tobytes()
+
+
+@pytest.mark.parametrize("kind", sorted(registry.KINDS))
+def test_builtin_names_are_unique(kind: str) -> None:
+    classes = [
+        cls
+        for base in registry.KINDS[kind]
+        for cls in [base, *registry._all_subclasses(base)]
+        if registry._is_builtin(cls)
+    ]
+    names = [cls.__name__ for cls in set(classes)]
+    assert sorted(names) == sorted(set(names))

@@ -142,7 +142,8 @@ class History(Callback):
         there is one. Needs matplotlib (``pip install microframe[plot]``).
 
         Raises:
-            MissingDependencyError: when matplotlib is not installed.
+            ~microframe.errors.MissingDependencyError: when matplotlib is
+                not installed.
             NotFittedError: when no epoch was recorded.
         """
         from microframe.plotting import plot_history

@@ -29,7 +29,8 @@ class ModelCheckpoint(Callback):
             ``"auto"`` picks ``"max"`` for names containing ``accuracy``
             and ``"min"`` otherwise.
         save_best_only: save only when ``monitor`` improves on every earlier
-            epoch of this run; otherwise save every epoch.
+            epoch this callback has seen, across ``fit`` calls; otherwise
+            save every epoch.
         save_weights_only: write the parameters alone (``save_weights``)
             instead of the whole model.
 
@@ -70,9 +71,6 @@ class ModelCheckpoint(Callback):
             f"ModelCheckpoint({self.filepath!r}, monitor={self.monitor!r}, "
             f"mode={self.mode!r}, save_best_only={self.save_best_only})"
         )
-
-    def on_train_begin(self, logs: Logs) -> None:
-        self.best = -math.inf if self._maximize else math.inf
 
     def on_epoch_end(self, epoch: int, logs: Logs) -> None:
         if self.save_best_only and not self._improved(logs):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from microframe._validation import check_positive_int
 from microframe.callbacks.base import Callback, Logs
 from microframe.callbacks.monitor import Monitor
@@ -17,9 +19,10 @@ class EarlyStopping(Callback):
     stops at the end of the ``patience``-th epoch in a row without
     improvement, as in Keras (``patience`` 0 and 1 both stop at the first).
 
-    With ``restore_best_weights`` the weights of the best epoch are put
-    back when training ends, whether it stopped early, ran all its epochs,
-    or ended with an error such as ``NonFiniteLossError``.
+    With ``restore_best_weights`` the weights of the best epoch, and the
+    non-trainable state of layers such as batch normalisation, are put back
+    when training ends, whether it stopped early, ran all its epochs, or
+    ended with an error such as ``NonFiniteLossError``.
 
     Args:
         monitor: logged quantity, such as ``"val_loss"`` or ``"accuracy"``.
@@ -52,6 +55,7 @@ class EarlyStopping(Callback):
         self.stopped_epoch: int | None = None
         self.wait = 0
         self._best_weights: list[dict[str, Any]] | None = None
+        self._best_states: list[dict[str, Any]] = []
 
     def __repr__(self) -> str:
         return (
@@ -81,6 +85,10 @@ class EarlyStopping(Callback):
             self.wait = 0
             if self.restore_best_weights:
                 self._best_weights = self.model.get_weights()
+                self._best_states = [
+                    {k: np.copy(v) for k, v in layer.get_state().items()}
+                    for layer in self.model.layers
+                ]
             return
         self.wait += 1
         if self.wait >= max(self.patience, 1):
@@ -96,3 +104,6 @@ class EarlyStopping(Callback):
                     for layer in self._best_weights
                 ]
             )
+            for layer, state in zip(self.model.layers, self._best_states, strict=True):
+                if state:
+                    layer.set_state({k: np.copy(v) for k, v in state.items()})

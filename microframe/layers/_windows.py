@@ -149,6 +149,23 @@ def window_view(padded: Array, geometry: Geometry) -> Array:
     return view
 
 
+def window_offsets(geometry: Geometry) -> list[tuple[int, int, slice, slice]]:
+    """List ``(i, j, rows, columns)`` for every kernel offset ``(i, j)``.
+
+    ``padded[:, rows, columns, :]`` is the ``(N, OH, OW, C)`` array of the
+    input elements that kernel position ``(i, j)`` sees in every window.
+    """
+    (kh, kw), (sh, sw), (dh, dw) = geometry.kernel, geometry.stride, geometry.dilation
+    oh, ow = geometry.out_size
+    offsets = []
+    for i in range(kh):
+        rows = slice(i * dh, i * dh + sh * (oh - 1) + 1, sh)
+        for j in range(kw):
+            columns = slice(j * dw, j * dw + sw * (ow - 1) + 1, sw)
+            offsets.append((i, j, rows, columns))
+    return offsets
+
+
 def add_windows(grad_windows: Array, geometry: Geometry) -> Array:
     """Sum window gradients back onto the input: the adjoint of ``window_view``.
 
@@ -160,14 +177,10 @@ def add_windows(grad_windows: Array, geometry: Geometry) -> Array:
     Returns:
         the gradient for the unpadded input, ``(N, H, W, C)``.
     """
-    n, oh, ow, kh, kw, c = grad_windows.shape
-    (sh, sw), (dh, dw) = geometry.stride, geometry.dilation
+    n, c = grad_windows.shape[0], grad_windows.shape[-1]
     grad = np.zeros((n, *geometry.padded_size, c), dtype=grad_windows.dtype)
-    for i in range(kh):
-        rows = slice(i * dh, i * dh + sh * (oh - 1) + 1, sh)
-        for j in range(kw):
-            columns = slice(j * dw, j * dw + sw * (ow - 1) + 1, sw)
-            grad[:, rows, columns, :] += grad_windows[:, :, :, i, j, :]
+    for i, j, rows, columns in window_offsets(geometry):
+        grad[:, rows, columns, :] += grad_windows[:, :, :, i, j, :]
     return crop_padding(grad, geometry)
 
 

@@ -189,27 +189,40 @@ class Layer:
         return cls(**config)
 
     def get_state(self) -> dict[str, Array]:
-        """Return non-trainable arrays that saving must keep, such as running means.
+        """Return copies of the non-trainable arrays that saving must keep.
 
-        Trainable arrays live in ``params`` and are saved anyway. A layer
-        with other arrays that change while training (batch normalisation's
-        running statistics) overrides this and ``set_state``. The default
-        has no such state and returns an empty dict.
+        Trainable arrays live in ``params`` and are saved anyway. Arrays
+        that change while training without being trained, such as the
+        running statistics of batch normalisation, belong in ``self.state``,
+        a dict created in ``init_params``. The default returns a copy of
+        it. Override this and ``set_state`` for state kept elsewhere.
         """
-        return {}
+        return {key: value.copy() for key, value in self.state.items()}
 
     def set_state(self, state: dict[str, Array]) -> None:
         """Restore what ``get_state`` returned; called after the layer is built.
 
+        The default checks that ``state`` has the keys and shapes of
+        ``self.state`` and copies each array in, cast to the layer's dtype.
+
         Raises:
-            FormatError: the default accepts only an empty dict.
+            FormatError: for missing or extra keys, or a different shape.
         """
-        if state:
+        if set(state) != set(self.state):
             raise FormatError(
-                f"{self.name}.set_state: this layer has no non-trainable state, "
-                f"got keys {sorted(state)}; the file was written by a layer "
-                "class of the same name that overrides get_state()."
+                f"{self.name}.set_state: expected the state keys "
+                f"{sorted(self.state)}, got {sorted(state)}; the file was "
+                "written by a different version of this layer class."
             )
+        for key, value in state.items():
+            if np.shape(value) != self.state[key].shape:
+                raise FormatError(
+                    f"{self.name}.set_state: expected state[{key!r}] of shape "
+                    f"{self.state[key].shape}, got {np.shape(value)}; the "
+                    "file does not match this layer's configuration."
+                )
+        for key, value in state.items():
+            self.state[key] = np.array(value, dtype=self.dtype)
 
     def count_params(self) -> int:
         """Return the number of scalar parameters."""

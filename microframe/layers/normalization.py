@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from microframe import initializers
-from microframe._validation import check_number, check_positive_int
-from microframe.errors import ShapeError
+from microframe._validation import as_float_array, check_number, check_positive_int
+from microframe.errors import InputValueError, ShapeError
 from microframe.layers.base import Array, Layer
 
 
@@ -139,6 +141,43 @@ class BatchNormalization(_Normalization):
         self.state["running_mean"] = np.zeros(self.num_features, dtype=self.dtype)
         self.state["running_var"] = np.ones(self.num_features, dtype=self.dtype)
 
+    def get_state(self) -> dict[str, Array]:
+        """Return copies of ``running_mean`` and ``running_var``, for saving."""
+        self.ensure_built()
+        return {key: value.copy() for key, value in self.state.items()}
+
+    def set_state(self, state: dict[str, Any]) -> None:
+        """Restore the running statistics from what ``get_state`` returned.
+
+        Raises:
+            InputValueError: when a key is missing or unknown.
+            ShapeError: when an array is not ``(num_features,)``.
+        """
+        self.ensure_built()
+        if set(state) != set(self.state):
+            raise InputValueError(
+                f"{self.name}.set_state: expected keys {sorted(self.state)}, got "
+                f"{sorted(state)}; pass the dict that get_state() returned."
+            )
+        arrays = {}
+        for key, value in state.items():
+            array = as_float_array(value, f"{self.name} state[{key!r}]", self.dtype)
+            if array.shape != (self.num_features,):
+                raise ShapeError(
+                    f"{self.name}.set_state: expected {key} of shape "
+                    f"({self.num_features},), got {array.shape}; the state was "
+                    "saved from a layer with another num_features."
+                )
+            arrays[key] = array.copy()
+        self.state.update(arrays)
+
+    def _update_running(self, mean: Array, var: Array) -> None:
+        keep = self.momentum
+        for key, batch_value in (("running_mean", mean), ("running_var", var)):
+            updated = keep * self.state[key] + (1.0 - keep) * batch_value
+            # Stay in the layer's dtype even when x arrives in another one.
+            self.state[key] = updated.astype(self.dtype, copy=False)
+
     def forward(self, x: Array, training: bool = False) -> Array:
         """Normalise with batch statistics (training) or running ones.
 
@@ -151,10 +190,7 @@ class BatchNormalization(_Normalization):
         if training:
             mean = x.mean(axis=axes)
             var = x.var(axis=axes)
-            keep = self.momentum
-            running = self.state
-            running["running_mean"] = keep * running["running_mean"] + (1 - keep) * mean
-            running["running_var"] = keep * running["running_var"] + (1 - keep) * var
+            self._update_running(mean, var)
         else:
             mean, var = self.state["running_mean"], self.state["running_var"]
         self._inv_std = 1.0 / np.sqrt(var + self.epsilon)

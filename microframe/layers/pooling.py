@@ -13,10 +13,12 @@ from microframe.layers._windows import (
     add_windows,
     as_pair,
     check_padding,
+    crop_padding,
     make_geometry,
     output_length,
     pad_input,
     resolve_padding,
+    window_offsets,
     window_view,
 )
 from microframe.layers.base import Array, Layer
@@ -96,24 +98,36 @@ class _Pooling2D(Layer):
 
 
 def _max_pool_forward(x: Array, geometry: Geometry) -> tuple[Array, Array]:
-    """Return the window maxima and the flat index of each maximum."""
+    """Return the window maxima and, per output, the kernel offset of the maximum.
+
+    One pass per kernel offset over ``(N, OH, OW, C)`` slices is faster than
+    reducing the 6-D window view, whose last axes are far apart in memory.
+    """
     padded = pad_input(x, geometry, value=-np.inf)
-    windows = window_view(padded, geometry)
-    flat = windows.reshape(*windows.shape[:4], -1)
-    argmax = flat.argmax(axis=-1)
-    out = np.take_along_axis(flat, argmax[..., np.newaxis], axis=-1)[..., 0]
+    kw = geometry.kernel[1]
+    out: Array | None = None
+    argmax = np.zeros((x.shape[0], *geometry.out_size, x.shape[3]), dtype=np.intp)
+    for i, j, rows, columns in window_offsets(geometry):
+        candidate = padded[:, rows, columns, :]
+        if out is None:
+            out = candidate.copy()
+            continue
+        # Strictly greater, so ties keep the first maximum.
+        better = candidate > out
+        np.maximum(out, candidate, out=out)
+        argmax[better] = i * kw + j
+    assert out is not None  # a window has at least one element
     return out, argmax
 
 
 def _max_pool_backward(grad_output: Array, argmax: Array, geometry: Geometry) -> Array:
     """Route each output gradient to the input element that was the maximum."""
-    kh, kw = geometry.kernel
-    n, oh, ow, c = grad_output.shape
-    grad_windows = np.zeros((n, oh, ow, kh, kw, c), dtype=grad_output.dtype)
-    for offset in range(kh * kw):
-        i, j = divmod(offset, kw)
-        grad_windows[:, :, :, i, j, :] = grad_output * (argmax == offset)
-    return add_windows(grad_windows, geometry)
+    kw = geometry.kernel[1]
+    n, c = grad_output.shape[0], grad_output.shape[-1]
+    grad = np.zeros((n, *geometry.padded_size, c), dtype=grad_output.dtype)
+    for i, j, rows, columns in window_offsets(geometry):
+        grad[:, rows, columns, :] += grad_output * (argmax == i * kw + j)
+    return crop_padding(grad, geometry)
 
 
 class MaxPool2D(_Pooling2D):

@@ -6,8 +6,9 @@ crash leaves either the old file or the new one.
 
 Reading trusts nothing in the file. Every member name, size, compression
 method, dtype and shape is checked against limits and against the header
-before any array is allocated, so a hostile file cannot make the reader
-allocate more than the file's own size, write anywhere or run code.
+before any array is allocated. So a hostile file cannot make the reader
+allocate more array memory than the file's own size, write anywhere or run
+code.
 """
 
 from __future__ import annotations
@@ -159,17 +160,17 @@ def read_archive(source: Source) -> tuple[dict[str, Any], list[Array]]:
     Raises:
         FormatError: for anything that is not a valid archive as written by
             ``write_archive``.
+        OSError: when ``source`` cannot be opened, for example
+            ``FileNotFoundError``.
     """
     if isinstance(source, (str, os.PathLike)):
-        try:
-            with open(source, "rb") as stream:
+        # Errors from open() itself, such as a missing file or a denied
+        # permission, are raised as they are: the file was never read.
+        with open(source, "rb") as stream:
+            try:
                 return _read_stream(stream)
-        except FileNotFoundError:
-            raise
-        except IsADirectoryError:
-            raise
-        except _PARSE_ERRORS as error:
-            raise _corrupt(error) from error
+            except _PARSE_ERRORS as error:
+                raise _corrupt(error) from error
     try:
         return _read_stream(source)
     except _PARSE_ERRORS as error:
@@ -258,7 +259,7 @@ def _read_header(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> dict[str, A
 
 def _reject_constant(name: str) -> None:
     raise FormatError(
-        f"load: the header holds the non-standard JSON constant {name}; "
+        f"load: the header contains the non-standard JSON constant {name}; "
         "NaN and infinity are written as tagged values."
     )
 
@@ -334,7 +335,7 @@ def _read_array(
         npy_shape, fortran_order, npy_dtype = header
         if npy_dtype != dtype or tuple(npy_shape) != shape or fortran_order:
             raise FormatError(
-                f"load: {info.filename} holds dtype {npy_dtype} and shape "
+                f"load: {info.filename} contains dtype {npy_dtype} and shape "
                 f"{npy_shape} (fortran_order={fortran_order}), but the header "
                 f"declares {dtype} and {shape} in C order."
             )

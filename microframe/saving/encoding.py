@@ -92,12 +92,15 @@ class Encoder:
         try:
             kind = registry.kind_of(type(value))
         except ConfigurationError:
+            hint = ""
+            if where.startswith("optimizer"):
+                hint = " To save the model without it, pass include_optimizer=False."
             raise ConfigurationError(
                 f"save: {where} is a {type(value).__name__}, which cannot be "
                 "saved; configurations may hold numbers, strings, lists, "
                 "tuples, dicts, arrays and registered objects such as "
                 "initializers. Pass a registered object or override "
-                "get_config()."
+                f"get_config().{hint}"
             ) from None
         name = registry.name_of(value)
         config = self.encode_dict(object_config(value), f"{where}.config")
@@ -107,7 +110,12 @@ class Encoder:
 def _encode_float(value: float) -> Any:
     if math.isfinite(value):
         return value
-    text = "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf")
+    if math.isnan(value):
+        text = "nan"
+    elif value > 0:
+        text = "inf"
+    else:
+        text = "-inf"
     return {"type": "float", "value": text}
 
 
@@ -135,7 +143,7 @@ class Decoder:
         if isinstance(value, list):
             return [self.decode(item, where, depth + 1) for item in value]
         if not isinstance(value, dict):
-            raise FormatError(f"load: {where} holds an unexpected JSON value.")
+            raise FormatError(f"load: {where} contains an invalid JSON value.")
         tag = value.get("type")
         if tag == "float":
             fields(value, {"type", "value"}, where)

@@ -33,7 +33,7 @@ def save_model(
 ) -> None:
     """Write ``model`` to ``path``: architecture, weights and training state.
 
-    The file holds each layer's class and configuration, its parameters and
+    The file contains each layer's class and configuration, its parameters and
     non-trainable state, the model's dtype and seed, the number of epochs
     trained, the random generator's state and, when compiled, the loss,
     optimizer (with its state) and metric names. ``load_model`` rebuilds the
@@ -59,7 +59,7 @@ def save_model(
         "model": {
             "class": "Sequential",
             "dtype": model.dtype.name,
-            "seed": encoder.encode(model.seed, "model seed"),
+            "seed": model.seed if isinstance(model.seed, int) else None,
         },
         "layers": [
             _encode_layer(encoder, i, layer) for i, layer in enumerate(model.layers)
@@ -134,7 +134,7 @@ def load_model(source: container.Source) -> Sequential:
 
     Raises:
         FormatError: the file is truncated, corrupt, hostile, from a newer
-            format version, or holds weights only.
+            format version, or contains weights only.
         UnknownClassError: the file names a class that is not registered.
         FileNotFoundError: ``source`` does not exist.
     """
@@ -147,31 +147,47 @@ def load_model(source: container.Source) -> Sequential:
         "the header",
     )
     decoder = Decoder(arrays)
-    model_entry = expect(header["model"], dict, "model")
-    fields(model_entry, {"class", "dtype", "seed"}, "model")
-    if model_entry["class"] != "Sequential":
-        raise FormatError(
-            f"load: the model class is {str(model_entry['class'])[:40]!r}; only "
-            "'Sequential' is supported."
-        )
-    dtype = _decode_dtype(model_entry["dtype"])
-    seed = model_entry["seed"]
-    if seed is not None and type(seed) is not int:
-        raise FormatError("load: the model seed must be an integer or null.")
-
     entries = expect(header["layers"], list, "layers")
-    layers = [_build_layer(decoder, i, entry) for i, entry in enumerate(entries)]
-    try:
-        model = Sequential(layers, seed=seed, dtype=dtype)
-    except (MicroframeError, TypeError, ValueError) as error:
-        raise FormatError(f"load: the model could not be built: {error}") from error
+    model = _build_model(decoder, header["model"], entries)
+
     params = [_decode_params(decoder, i, entry) for i, entry in enumerate(entries)]
     _assign_params(model, params, "load")
-    for index, (layer, entry) in enumerate(zip(layers, entries, strict=True)):
+    for index, (layer, entry) in enumerate(zip(model.layers, entries, strict=True)):
         state = decoder.decode_dict(entry["state"], f"layer {index} state")
         _call_checked(layer.set_state, state, f"layer {index} ({layer.name}) state")
     _restore_training(decoder, model, expect(header["training"], dict, "training"))
     return model
+
+
+def _build_model(decoder: Decoder, entry: Any, layer_entries: list[Any]) -> Sequential:
+    """Create the model and its layers from their configurations."""
+    expect(entry, dict, "model")
+    fields(entry, {"class", "dtype", "seed"}, "model")
+    if entry["class"] != "Sequential":
+        raise FormatError(
+            f"load: the model class is {str(entry['class'])[:40]!r}; only "
+            "'Sequential' is supported."
+        )
+    dtype = _decode_dtype(entry["dtype"])
+    seed = entry["seed"]
+    if seed is not None and type(seed) is not int:
+        raise FormatError("load: the model seed must be an integer or null.")
+
+    layers = [_build_layer(decoder, i, item) for i, item in enumerate(layer_entries)]
+    # NOTE: building draws each layer's initial weights at the size its
+    # configuration names, before the file's arrays are compared with them.
+    # So a hostile configuration that names a huge layer makes this step
+    # allocate it. A size beyond the machine's memory raises MemoryError,
+    # which is reported as a FormatError.
+    try:
+        return Sequential(layers, seed=seed, dtype=dtype)
+    except (MicroframeError, TypeError, ValueError) as error:
+        raise FormatError(f"load: the model could not be built: {error}") from error
+    except MemoryError as error:
+        raise FormatError(
+            "load: the layer configurations describe more parameters than fit "
+            "in memory; the file is corrupt or hostile."
+        ) from error
 
 
 def load_weights(model: Sequential, source: container.Source) -> None:
@@ -213,7 +229,7 @@ def _check_format(header: dict[str, Any], content: str | None) -> None:
         raise FormatError(f"load: unknown file content {str(found)[:40]!r}.")
     if content is not None and found != content:
         raise FormatError(
-            "load_model: the file holds weights only, written by save_weights; "
+            "load_model: the file contains weights only, written by save_weights; "
             "build the model in code and call model.load_weights(path)."
         )
 

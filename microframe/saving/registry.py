@@ -5,7 +5,8 @@ registry and nowhere else: nothing is imported and no attribute is read by
 name, so a file cannot reach ``os.system`` or any other callable.
 
 Built-in classes are found automatically: every subclass of ``Layer``,
-``Loss``, ``Optimizer``, ``Initializer`` or ``Metric`` defined in a
+``Loss``, ``Optimizer``, ``Initializer``, ``Metric`` or
+``LearningRateSchedule`` defined in a
 ``microframe`` module whose name does not start with an underscore. Other
 classes are added with ``register_layer`` or ``register_serializable``.
 """
@@ -21,17 +22,20 @@ from microframe.layers.base import Layer
 from microframe.losses.base import Loss
 from microframe.metrics import Metric
 from microframe.optimizers.base import Optimizer
+from microframe.schedules import LearningRateSchedule
 
 T = TypeVar("T", bound=type)
 
 # Kinds of registered classes, by the base class each must derive from.
-# Initialisers appear as values inside layer configurations.
+# Initialisers appear as values inside layer configurations, and
+# learning-rate schedules inside optimizer configurations.
 KINDS: dict[str, tuple[type, ...]] = {
     "layer": (Layer,),
     "loss": (Loss,),
     "optimizer": (Optimizer,),
     "metric": (Metric,),
     "initializer": (Initializer,),
+    "schedule": (LearningRateSchedule,),
 }
 
 _registered: dict[str, dict[str, type]] = {kind: {} for kind in KINDS}
@@ -191,7 +195,7 @@ def register_serializable(
 def register_serializable(
     cls: T | None = None, *, name: str | None = None
 ) -> T | Callable[[T], T]:
-    """Register a loss, optimizer, metric, initialiser or layer class.
+    """Register a loss, optimizer, metric, initialiser, schedule or layer class.
 
     Works like ``register_layer`` for any kind the format stores.
     """
