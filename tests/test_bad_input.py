@@ -16,7 +16,9 @@ from microframe import (
     CategoricalCrossEntropy,
     Dense,
     Dropout,
+    Embedding,
     Identity,
+    Layer,
     LogSoftmax,
     MeanSquaredError,
     ReLU,
@@ -471,6 +473,48 @@ def test_non_numeric_x_type_error(x: Any, match: str, method: str) -> None:
 def test_layer_forward_rejects_strings() -> None:
     with pytest.raises(InputTypeError, match=r"ReLU.forward x: .*dtype <U1"):
         ReLU().forward(np.array(["a"]))
+
+
+class Doubler(Layer):
+    """A user layer: y = 2 * x, with no input checks of its own."""
+
+    def forward(self, x: Any, training: bool = False) -> Any:
+        self.seen = x
+        return 2 * x
+
+    def backward(self, grad_output: Any) -> Any:
+        self.seen_grad = grad_output
+        return 2 * grad_output
+
+
+def test_user_layer_gets_checked_array() -> None:
+    layer = Doubler()
+    layer.build(dtype=np.float64)
+    out = layer.forward([[1, 2]])
+    assert layer.seen.dtype == np.float64
+    np.testing.assert_array_equal(out, [[2.0, 4.0]])
+    layer.backward([[True, False]])
+    np.testing.assert_array_equal(layer.seen_grad, [[1.0, 0.0]])
+
+
+def test_user_layer_rejects_strings() -> None:
+    with pytest.raises(InputTypeError, match=r"Doubler.forward x: .*dtype <U1"):
+        Doubler().forward(np.array([["a"]]))
+
+
+def test_float_input_not_copied() -> None:
+    layer = Doubler()
+    x = np.ones((2, 3), dtype=np.float32)
+    layer.forward(x)
+    assert layer.seen is x
+
+
+def test_embedding_keeps_integer_ids() -> None:
+    layer = Embedding(4, 2)
+    layer.build(np.random.default_rng(0), np.float64)
+    ids: Any = [[3, 0]]
+    out = layer.forward(ids)
+    np.testing.assert_array_equal(out[0], layer.params["weight"][[3, 0]])
 
 
 # -- 12. losses that do not fit the output ----------------------------------------
