@@ -34,6 +34,7 @@ from microframe.errors import (
     InputValueError,
     NonFiniteLossError,
     NonFiniteOutputError,
+    NotFittedError,
     ShapeError,
 )
 
@@ -568,7 +569,7 @@ def test_same_layer_twice_raises() -> None:
 
 def test_sequential_backward_before_forward() -> None:
     model = Sequential([Dense(2, 2)], seed=0)
-    with pytest.raises(Exception, match=r"call forward\(x\) before backward"):
+    with pytest.raises(NotFittedError, match=r"call forward\(x\) before backward"):
         model.backward(np.ones((1, 2)))
 
 
