@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from microframe.errors import MicroframeError, NotFittedError, ShapeError
+from microframe.errors import MissingDependencyError, NotFittedError, ShapeError
 from microframe.layers.base import Array
 from microframe.viz._network import (
     MAX_UNITS,
@@ -41,10 +41,6 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from microframe.model import Sequential
-
-
-class MissingDependencyError(MicroframeError, ImportError):
-    """An optional package that a feature needs is not installed."""
 
 
 def _new_figure(width: float, height: float) -> Figure:
