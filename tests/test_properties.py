@@ -96,9 +96,11 @@ def make_array(
     if kind == "b":
         array = values > 0
     elif kind in "iu":
-        array = np.rint(values).astype(dtype)
+        array = np.rint(np.clip(values, -1e6, 1e6)).astype(dtype)
     else:
-        array = values.astype(dtype)
+        # A scale beyond float16's range gives infinity here, on purpose.
+        with np.errstate(over="ignore"):
+            array = values.astype(dtype)
         if placement != "none" and array.size:
             bad = {"nan": np.nan, "inf": np.inf, "-inf": -np.inf}[placement]
             array.flat[int(rng.integers(array.size))] = bad
@@ -172,9 +174,9 @@ def expected_x_error(x: np.ndarray[Any, Any], in_features: int) -> type | None:
 
 
 @FAST
-@given(array_args)
-def test_predict_value_or_own_error(args: tuple[Any, ...]) -> None:
-    x = build(args)
+@given(array_args, st.sampled_from([3.0, 3.0, 1e30, 1e300]))
+def test_predict_value_or_own_error(args: tuple[Any, ...], scale: float) -> None:
+    x = build(args, scale)
     copy = x.copy()
     model = classifier()
     result = call(model.predict, x, batch_size=2)
@@ -184,6 +186,10 @@ def test_predict_value_or_own_error(args: tuple[Any, ...]) -> None:
     expected = expected_x_error(x.reshape(1, -1) if single else x, 3)
     if expected is not None:
         assert isinstance(result, expected), result
+        return
+    if scale > 1e38 and x.dtype == np.float64:
+        # Too large for the float32 model: the cast is refused.
+        assert isinstance(result, InputValueError), result
         return
     assert not isinstance(result, MicroframeError), result
     reference = model.forward(np.asarray(x, dtype=np.float32))
@@ -239,16 +245,43 @@ def target_error(target: str) -> type | None:
     }.get(target)
 
 
+WEIGHT_ERRORS: dict[str, type | None] = {
+    "none": None,
+    "ones": None,
+    "nan": InputValueError,
+    "negative": InputValueError,
+    "wrong-length": ShapeError,
+}
+
+
+def make_weights(n: int, kind: str) -> np.ndarray[Any, Any] | None:
+    if kind == "none":
+        return None
+    weights = np.ones(n + 1 if kind == "wrong-length" else n)
+    if kind == "nan" and n:
+        weights[-1] = np.nan
+    if kind == "negative" and n:
+        weights[0] = -1.0
+    return weights
+
+
 @FAST
-@given(array_args, st.sampled_from(["one-hot", "labels", "nan", "wrong-length"]))
-def test_fit_value_or_own_error(args: tuple[Any, ...], target: str) -> None:
+@given(
+    array_args,
+    st.sampled_from(["one-hot", "labels", "nan", "wrong-length"]),
+    st.sampled_from(list(WEIGHT_ERRORS)),
+)
+def test_fit_value_or_own_error(args: tuple[Any, ...], target: str, kind: str) -> None:
     x = build(args)
     n = len(x) if x.ndim else 0
     y = make_targets(n, target)
+    weights = make_weights(n, kind)
     x_copy, y_copy = x.copy(), y.copy()
     model = classifier()
     before = model.get_weights()
-    result = call(model.fit, x, y, epochs=1, batch_size=2, verbose=0)
+    result = call(
+        model.fit, x, y, epochs=1, batch_size=2, verbose=0, sample_weight=weights
+    )
     assert_unchanged(x, x_copy)
     assert_unchanged(y, y_copy)
 
@@ -256,6 +289,8 @@ def test_fit_value_or_own_error(args: tuple[Any, ...], target: str) -> None:
     if expected is None and x.ndim == 3:
         # Output (N, T, 2) against one-hot targets (N, 2).
         expected = ShapeError
+    if expected is None:
+        expected = WEIGHT_ERRORS[kind]
     if expected is not None:
         assert isinstance(result, expected), result
         for old, new in zip(before, model.get_weights(), strict=True):
