@@ -104,14 +104,16 @@ class Sequential:
         seed: int | None = None,
         dtype: DTypeLike = np.float32,
     ) -> None:
-        self.layers: list[Layer] = list(layers)
-        self.dtype = np.dtype(dtype)
-        if self.dtype.kind != "f":
-            raise ConfigurationError(
-                f"Sequential: expected a floating dtype, got {self.dtype}; pass "
-                "dtype=np.float32 or dtype=np.float64."
+        if isinstance(layers, Layer) or not isinstance(layers, Iterable):
+            raise InputTypeError(
+                "Sequential: expected a list of layers, got "
+                f"{type(layers).__name__}; pass Sequential([layer, ...])."
             )
+        self.layers: list[Layer] = list(layers)
+        self.dtype = _floating_dtype(dtype)
         self._check_layers()
+        if seed is not None:
+            check_positive_int(seed, "Sequential seed", minimum=0)
         self.seed = seed
         self.rng = np.random.default_rng(seed)
         for layer in self.layers:
@@ -190,6 +192,14 @@ class Sequential:
 
     def set_weights(self, weights: Sequence[Mapping[str, Any]]) -> None:
         """Set every layer's parameters from what ``get_weights`` returned."""
+        if not isinstance(weights, Sequence) or not all(
+            isinstance(entry, Mapping) for entry in weights
+        ):
+            raise InputTypeError(
+                "Sequential.set_weights: expected a list of dicts, one per "
+                f"layer, got {_describe(weights)}; pass the list get_weights "
+                "returns."
+            )
         if len(weights) != len(self.layers):
             raise ShapeError(
                 f"Sequential.set_weights: expected {len(self.layers)} entries, one "
@@ -460,6 +470,11 @@ class Sequential:
         verbose: int,
         terminate_on_nan: bool,
     ) -> CallbackList:
+        if isinstance(callbacks, Callback):
+            raise InputTypeError(
+                f"fit: expected a list of callbacks, got one "
+                f"{type(callbacks).__name__}; pass callbacks=[callback]."
+            )
         user = list(callbacks or [])
         for position, callback in enumerate(user):
             if not isinstance(callback, Callback):
@@ -496,8 +511,7 @@ class Sequential:
         if not isinstance(data, (tuple, list)) or len(data) not in (2, 3):
             raise InputTypeError(
                 "fit: validation_data must be a tuple (x_val, y_val) or "
-                f"(x_val, y_val, sample_weight_val), got {type(data).__name__}"
-                f" of length {len(data) if isinstance(data, (tuple, list)) else 1}; "
+                f"(x_val, y_val, sample_weight_val), got {_describe(data)}; "
                 "pass validation_data=(x_val, y_val)."
             )
         x_val = prepare_x(
@@ -714,6 +728,28 @@ class Sequential:
         ``microframe.viz.explain_step`` for the options.
         """
         return explain.explain_step(self, x, y, **options)
+
+
+def _floating_dtype(dtype: DTypeLike) -> np.dtype[Any]:
+    """Return ``dtype`` as a NumPy dtype, raising unless it is floating."""
+    try:
+        result = np.dtype(dtype)
+    except TypeError:
+        result = None
+    if result is None or result.kind != "f":
+        shown = dtype if result is None else result
+        raise ConfigurationError(
+            f"Sequential: expected a floating dtype, got {shown!r}; pass "
+            "dtype=np.float32 or dtype=np.float64."
+        )
+    return result
+
+
+def _describe(value: Any) -> str:
+    """Name the type of ``value``, with the length of a tuple or list."""
+    if isinstance(value, (tuple, list)):
+        return f"a {type(value).__name__} of length {len(value)}"
+    return f"a {type(value).__name__}"
 
 
 def _get_metric(identifier: str | metrics.Metric) -> metrics.Metric | str:

@@ -21,6 +21,7 @@ from microframe._validation import (
 )
 from microframe.errors import (
     ConfigurationError,
+    InputTypeError,
     InputValueError,
     NonFiniteOutputError,
     ShapeError,
@@ -105,6 +106,12 @@ def prepare_sample_weight(
         weights = _check_sample_weight(sample_weight, y, caller)
     if class_weight is None:
         return weights
+    if not isinstance(class_weight, Mapping):
+        raise InputTypeError(
+            f"{caller}: expected class_weight as a dict from class label to "
+            f"weight, got {type(class_weight).__name__}; pass, for example, "
+            "class_weight={0: 1.0, 1: 5.0}."
+        )
     labels = class_labels(y, loss)
     per_class = np.ones(labels.shape)
     for label in np.unique(labels):

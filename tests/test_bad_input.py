@@ -424,6 +424,49 @@ def test_constructor_rejects_out_of_range(factory: Any, match: str) -> None:
         factory()
 
 
+BAD_LAYERS: Any = Dense(2, 1)
+BAD_SEED: Any = "abc"
+BAD_DTYPE: Any = "foo"
+
+
+@pytest.mark.parametrize(
+    ("factory", "error", "match"),
+    [
+        (lambda: Sequential(BAD_LAYERS), InputTypeError, r"list of layers, got Dense"),
+        (lambda: Sequential([], seed=BAD_SEED), ConfigurationError, r"seed .*'abc'"),
+        (lambda: Sequential([], seed=-1), ConfigurationError, r"seed .*>= 0, got -1"),
+        (lambda: Sequential([], dtype=BAD_DTYPE), ConfigurationError, r"'foo'"),
+        (lambda: Sequential([], dtype=np.int32), ConfigurationError, r"int32"),
+        (lambda: Sequential([]).set_weights(BAD_SEED), InputTypeError, r"got a str"),
+    ],
+)
+def test_sequential_rejects_bad_arguments(factory: Any, error: Any, match: str) -> None:
+    with pytest.raises(error, match=match):
+        factory()
+
+
+def test_fit_rejects_single_callback() -> None:
+    callback: Any = WeightRecorder()
+    with pytest.raises(InputTypeError, match=r"got one WeightRecorder.*\[callback\]"):
+        regression_model().fit(np.ones((2, 2)), np.ones(2), callbacks=callback)
+
+
+def test_fit_rejects_class_weight_list() -> None:
+    model = Sequential([Dense(2, 1), Sigmoid()], seed=0)
+    model.compile(loss="binary_crossentropy", optimizer="sgd")
+    class_weight: Any = [1.0, 2.0]
+    with pytest.raises(InputTypeError, match=r"class_weight as a dict.*got list"):
+        model.fit(np.ones((2, 2)), [0, 1], class_weight=class_weight, verbose=0)
+
+
+def test_validation_data_not_tuple() -> None:
+    data: Any = np.ones(3)
+    with pytest.raises(InputTypeError, match=r"got a ndarray; pass validation_data"):
+        regression_model().fit(
+            np.ones((2, 2)), np.ones(2), validation_data=data, verbose=0
+        )
+
+
 @pytest.mark.parametrize(
     ("arguments", "match"),
     [
