@@ -291,7 +291,7 @@ def _checked_forward(method: Callable[..., Array]) -> Callable[..., Array]:
     def forward(self: Layer, x: Any, *args: Any, **kwargs: Any) -> Array:
         # The common case, a non-empty float array, costs one type test.
         # NOTE: NaN and infinity are not checked here, because that pass (or
-        # an np.errstate block, about 1 us) would cost every layer call;
+        # an np.errstate block, about 1 us) would slow every layer call. So
         # infinity can make NumPy warn in a layer called on its own.
         if type(x) is not np.ndarray or x.dtype.kind != "f" or x.size == 0:
             x = self._prepare_input(x)
