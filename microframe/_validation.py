@@ -48,9 +48,24 @@ def as_numeric_array(value: Any, name: str) -> NDArray[Any]:
 
 
 def as_float_array(value: Any, name: str, dtype: DTypeLike) -> NDArray[Any]:
-    """Convert ``value`` to ``dtype``, copying only when the dtype differs."""
+    """Convert ``value`` to ``dtype``, copying only when the dtype differs.
+
+    Raises:
+        InputValueError: if a finite value is too large for ``dtype``.
+    """
     array = as_numeric_array(value, name)
-    return np.asarray(array, dtype=dtype)
+    try:
+        # errstate makes only an overflowing cast raise, so other casts cost
+        # nothing extra.
+        with np.errstate(over="raise"):
+            return np.asarray(array, dtype=dtype)
+    except FloatingPointError:
+        target = np.dtype(dtype)
+        raise InputValueError(
+            f"{name}: a value is too large for {target} (largest "
+            f"{np.finfo(target).max:.4g}), so it would become infinity; scale "
+            "the inputs or create the model with dtype=np.float64."
+        ) from None
 
 
 def check_finite(array: NDArray[Any], name: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import numbers
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -31,7 +32,12 @@ from microframe.callbacks import (
     ProgressBar,
     TerminateOnNaN,
 )
-from microframe.errors import ConfigurationError, InputTypeError, ShapeError
+from microframe.errors import (
+    ConfigurationError,
+    InputTypeError,
+    InputValueError,
+    ShapeError,
+)
 from microframe.layers.base import Array, Layer
 from microframe.layers.dense import Dense
 from microframe.training import (
@@ -96,6 +102,12 @@ class Sequential:
         seed: int | None = None,
         dtype: DTypeLike = np.float32,
     ) -> None:
+        if isinstance(layers, Layer) or not isinstance(layers, Iterable):
+            raise InputTypeError(
+                f"Sequential: expected a list of layers, got "
+                f"{type(layers).__name__}; wrap a single layer in a list: "
+                "Sequential([layer])."
+            )
         self.layers: list[Layer] = list(layers)
         self.dtype = np.dtype(dtype)
         if self.dtype.kind != "f":
@@ -104,6 +116,12 @@ class Sequential:
                 f"float64, got {self.dtype}."
             )
         self._check_layers()
+        if seed is not None and (
+            isinstance(seed, bool) or not isinstance(seed, numbers.Integral)
+        ):
+            raise ConfigurationError(
+                f"Sequential seed must be an integer or None, got {seed!r}."
+            )
         self.seed = seed
         self.rng = np.random.default_rng(seed)
         for layer in self.layers:
@@ -147,6 +165,11 @@ class Sequential:
         out = as_float_array(x, "Sequential.forward x", self.dtype)
         for layer in self.layers:
             out = layer.forward(out, training=training)
+            if not isinstance(out, np.ndarray):
+                raise InputTypeError(
+                    f"{layer.name}.forward: expected the output as a NumPy array, "
+                    f"got {type(out).__name__}; return the layer's output array."
+                )
         return out
 
     def __call__(self, x: Any, training: bool = False) -> Array:
@@ -185,6 +208,14 @@ class Sequential:
                 f"Sequential.set_weights: expected {len(self.layers)} entries, one "
                 f"per layer, got {len(weights)}."
             )
+        for index, (layer, values) in enumerate(zip(self.layers, weights, strict=True)):
+            unknown = sorted(set(values) - set(layer.params))
+            if unknown:
+                raise InputValueError(
+                    f"Sequential.set_weights: layer {index} ({layer.name}) has no "
+                    f"parameter {unknown[0]!r}; its parameters are "
+                    f"{sorted(layer.params)}, as get_weights() returns them."
+                )
         for layer, values in zip(self.layers, weights, strict=True):
             for key, value in values.items():
                 layer.params[key] = value
@@ -229,6 +260,11 @@ class Sequential:
             ConfigurationError: for a probability loss on an output that is
                 not squashed into ``[0, 1]``.
         """
+        if isinstance(metrics, str):
+            raise InputTypeError(
+                f"compile: expected a list of metrics, got the string {metrics!r}; "
+                f"pass metrics=[{metrics!r}]."
+            )
         self.loss = losses.get(loss) if loss is not None else None
         self.optimizer = optimizers.get(optimizer) if optimizer is not None else None
         self.metrics = [_get_metric(m) for m in (metrics or [])]
@@ -266,7 +302,9 @@ class Sequential:
                 f"{type(loss).__name__}(from_logits=True)."
             )
 
-    def _resolve_defaults(self, y: Array) -> tuple[losses.Loss, optimizers.Optimizer]:
+    def _resolve_defaults(
+        self, y: Array, caller: str = "fit"
+    ) -> tuple[losses.Loss, optimizers.Optimizer]:
         chosen = []
         loss = self.loss
         if loss is None:
@@ -281,7 +319,7 @@ class Sequential:
         if chosen and not self._announced_defaults:
             self._announced_defaults = True
             warnings.warn(
-                "fit: the model was not compiled, so it uses "
+                f"{caller}: the model was not compiled, so it uses "
                 + ", ".join(chosen)
                 + "; call model.compile(loss=..., optimizer=...) to choose.",
                 DefaultsWarning,
@@ -365,6 +403,11 @@ class Sequential:
                 ``terminate_on_nan``); the weights are those of the last
                 good step.
         """
+        if not self.layers:
+            raise ConfigurationError(
+                "fit: the model has no layers, so there is nothing to train; "
+                "pass the layers to Sequential([...])."
+            )
         epochs = check_positive_int(epochs, "fit epochs", minimum=0)
         batch_size = check_positive_int(batch_size, "fit batch_size")
         if isinstance(verbose, bool):
@@ -399,17 +442,20 @@ class Sequential:
 
         history = History()
         metric_list = self._resolve_metrics(y_array, x_array.shape)
+        # Epochs are numbered from the model's first fit, so a second call
+        # shows "Epoch 3/3" rather than "Epoch 3/1".
+        last_epoch = self.epochs_trained + epochs
         callback_list = self._callback_list(
             history,
             callbacks,
-            epochs=epochs,
+            epochs=last_epoch,
             verbose=verbose,
             terminate_on_nan=terminate_on_nan,
         )
         callback_list.set_model(self)
         callback_list.set_params(
             {
-                "epochs": epochs,
+                "epochs": last_epoch,
                 "steps": math.ceil(len(x_array) / batch_size),
                 "samples": len(x_array),
                 "batch_size": batch_size,
@@ -442,6 +488,11 @@ class Sequential:
         verbose: int,
         terminate_on_nan: bool,
     ) -> CallbackList:
+        if isinstance(callbacks, Callback):
+            raise InputTypeError(
+                f"fit: expected a list of callbacks, got one "
+                f"{type(callbacks).__name__}; pass callbacks=[callback]."
+            )
         user = list(callbacks or [])
         for position, callback in enumerate(user):
             if not isinstance(callback, Callback):
@@ -580,7 +631,7 @@ class Sequential:
         batch_size = check_positive_int(batch_size, "evaluate batch_size")
         x_array = prepare_x(x, self.dtype)
         y_array = prepare_y(y, x_array, self.dtype)
-        loss, _ = self._resolve_defaults(y_array)
+        loss, _ = self._resolve_defaults(y_array, "evaluate")
         weights = prepare_sample_weight(
             sample_weight, class_weight, y_array, loss, "evaluate"
         )

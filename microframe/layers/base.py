@@ -9,7 +9,14 @@ from numpy.typing import DTypeLike, NDArray
 
 from microframe._config import constructor_config
 from microframe._validation import as_numeric_array
-from microframe.errors import FormatError, NotFittedError, ShapeError
+from microframe.errors import (
+    ConfigurationError,
+    FormatError,
+    InputTypeError,
+    MissingParameterError,
+    NotFittedError,
+    ShapeError,
+)
 
 Array = NDArray[Any]
 
@@ -41,6 +48,14 @@ class Parameters(dict[str, Array]):
         # reshape(-1) a view, which gradcheck's in-place nudges rely on.
         copy = np.array(array, dtype=self._owner.dtype, order="C")
         super().__setitem__(key, copy)
+
+    def __missing__(self, key: str) -> Array:
+        raise MissingParameterError(
+            f"{self._owner.name}.params has no entry {key!r} (it has "
+            f"{sorted(self)}); create it in init_params(self, rng), which runs "
+            "once when the layer is built: by Sequential, by layer.build(), or "
+            "by self.ensure_built() at the start of forward."
+        )
 
     def __reduce__(self) -> tuple[Any, ...]:
         # copy and pickle would otherwise refill the dict through
@@ -104,6 +119,12 @@ class Layer:
                 unseeded one when omitted.
             dtype: floating dtype for parameters; float32 when omitted.
         """
+        if "params" not in vars(self):
+            raise ConfigurationError(
+                f"{type(self).__name__}: the layer has no params dict, because its "
+                "__init__ did not call the base class; add super().__init__() as "
+                "the first line of __init__."
+            )
         self.rng = rng if rng is not None else np.random.default_rng()
         if dtype is not None:
             self.dtype = np.dtype(dtype)
@@ -120,7 +141,7 @@ class Layer:
 
     def ensure_built(self) -> None:
         """Build the layer with defaults if nothing has built it yet."""
-        if not self.built:
+        if not getattr(self, "built", False):
             self.build()
 
     def forward(self, x: Array, training: bool = False) -> Array:
@@ -208,6 +229,12 @@ class Layer:
         return cached
 
     def _check_grad_shape(self, grad_output: Array, expected: tuple[int, ...]) -> None:
+        if not isinstance(grad_output, np.ndarray):
+            raise InputTypeError(
+                f"{self.name}.backward: expected grad_output as a NumPy array, got "
+                f"{type(grad_output).__name__}; the backward of the layer after "
+                "this one must return the gradient for its input."
+            )
         if grad_output.shape != expected:
             raise ShapeError(
                 f"{self.name}.backward: expected grad_output of shape "

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from microframe._validation import check_number
-from microframe.errors import ConfigurationError, NotFittedError
+from microframe.errors import ConfigurationError, NotFittedError, ShapeError
 from microframe.layers.base import Array, Layer
 
 LearningRate = float | Callable[[int], float]
@@ -112,6 +112,13 @@ class Optimizer:
                     raise NotFittedError(
                         f"{type(self).__name__}.step: {layer.name} has no "
                         f"gradient for {name!r}; call backward before step."
+                    )
+                if np.shape(grad) != param.shape:
+                    raise ShapeError(
+                        f"{type(self).__name__}.step: {layer.name}.grads[{name!r}] "
+                        f"has shape {np.shape(grad)}, but the parameter has shape "
+                        f"{param.shape}; backward must store one gradient per "
+                        "parameter entry, summed over the batch."
                     )
                 entries.append((f"{index}.{name}", param, grad))
         return entries

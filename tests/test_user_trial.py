@@ -1,0 +1,238 @@
+"""Mistakes a new user makes, each caught with a clear microframe error."""
+
+import io
+import os
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import microframe
+from microframe import (
+    SGD,
+    Dense,
+    EarlyStopping,
+    Layer,
+    ProgressBar,
+    ReLU,
+    Sequential,
+    Sigmoid,
+    Tanh,
+    gradcheck,
+)
+from microframe.errors import (
+    ConfigurationError,
+    InputTypeError,
+    InputValueError,
+    NotFittedError,
+    ShapeError,
+)
+from microframe.layers.base import Array
+
+X = np.arange(24, dtype=np.float64).reshape(8, 3) / 10.0
+Y = np.array([0.0, 1.0, 0.0, 1.0, 1.0, 0.0, 1.0, 0.0])
+
+
+def small_model() -> Sequential:
+    return Sequential([Dense(3, 2), ReLU(), Dense(2, 1), Sigmoid()], seed=0)
+
+
+# -- custom layers ------------------------------------------------------
+
+
+class NoSuperInit(Layer):
+    def __init__(self, features: int) -> None:
+        self.features = features
+
+    def forward(self, x: Array, training: bool = False) -> Array:
+        return x
+
+    def backward(self, grad_output: Array) -> Array:
+        return grad_output
+
+
+class NoInitParams(Layer):
+    """Reads ``params["scale"]`` but never creates it."""
+
+    def forward(self, x: Array, training: bool = False) -> Array:
+        self.x = x
+        return x * self.params["scale"]
+
+    def backward(self, grad_output: Array) -> Array:
+        return grad_output * self.params["scale"]
+
+
+class UnsummedGrad(Layer):
+    """Stores the per-sample gradient ``(N, D)`` for a ``(D,)`` parameter."""
+
+    def init_params(self, rng: np.random.Generator) -> None:
+        self.params["scale"] = np.ones(2)
+
+    def forward(self, x: Array, training: bool = False) -> Array:
+        self.x = x
+        return x * self.params["scale"]
+
+    def backward(self, grad_output: Array) -> Array:
+        self.grads["scale"] = grad_output * self.x
+        return grad_output * self.params["scale"]
+
+
+class ForwardNone(Layer):
+    def forward(self, x: Array, training: bool = False) -> Array:
+        return None  # type: ignore[return-value]
+
+    def backward(self, grad_output: Array) -> Array:
+        return grad_output
+
+
+class BackwardNone(Layer):
+    def forward(self, x: Array, training: bool = False) -> Array:
+        return x
+
+    def backward(self, grad_output: Array) -> Array:
+        return None  # type: ignore[return-value]
+
+
+def test_layer_without_super_init() -> None:
+    with pytest.raises(ConfigurationError, match=r"NoSuperInit.*super\(\).__init__"):
+        Sequential([Dense(3, 3), NoSuperInit(3)])
+
+
+def test_layer_without_init_params() -> None:
+    model = Sequential([Dense(3, 2), NoInitParams()], seed=0)
+    with pytest.raises(NotFittedError, match=r"'scale'.*init_params"):
+        model.predict(X)
+
+
+def test_missing_param_is_key_error() -> None:
+    layer = Dense(3, 2)
+    layer.build()
+    with pytest.raises(KeyError):
+        layer.params["kernel"]
+
+
+def test_wrong_param_grad_shape() -> None:
+    model = Sequential([Dense(3, 2), UnsummedGrad(), Dense(2, 1)], seed=0)
+    model.compile(loss="mse", optimizer=SGD(0.1))
+    with pytest.raises(ShapeError, match=r"UnsummedGrad.*'scale'.*\(8, 2\).*\(2,\)"):
+        model.fit(X, Y, batch_size=8, verbose=0)
+
+
+def test_forward_returns_none() -> None:
+    model = Sequential([Dense(3, 2), ForwardNone(), Dense(2, 1)], seed=0)
+    with pytest.raises(InputTypeError, match=r"ForwardNone.forward.*NoneType"):
+        model.predict(X)
+
+
+def test_backward_returns_none() -> None:
+    model = Sequential([Dense(3, 2), BackwardNone(), Dense(2, 1)], seed=0)
+    model.compile(loss="mse", optimizer=SGD(0.1))
+    with pytest.raises(InputTypeError, match=r"Dense\(3 -> 2\).backward.*NoneType"):
+        model.fit(X, Y, verbose=0)
+
+
+# -- model construction and settings -------------------------------------
+
+
+def test_sequential_single_layer() -> None:
+    with pytest.raises(InputTypeError, match=r"list of layers.*Dense"):
+        Sequential(Dense(3, 1))  # type: ignore[arg-type]
+
+
+def test_sequential_seed_string() -> None:
+    with pytest.raises(ConfigurationError, match=r"seed.*'a'"):
+        Sequential([Dense(3, 1)], seed="a")  # type: ignore[arg-type]
+
+
+def test_fit_model_without_layers() -> None:
+    with pytest.raises(ConfigurationError, match="no layers"):
+        Sequential([]).fit(X, X, verbose=0)
+
+
+def test_compile_metrics_string() -> None:
+    with pytest.raises(InputTypeError, match=r"metrics=\['accuracy'\]"):
+        small_model().compile(loss="mse", metrics="accuracy")
+
+
+def test_fit_single_callback() -> None:
+    model = small_model()
+    model.compile(loss="binary_crossentropy", optimizer=SGD(0.1))
+    stopper = EarlyStopping()
+    with pytest.raises(InputTypeError, match=r"list of callbacks.*EarlyStopping"):
+        model.fit(X, Y, verbose=0, callbacks=stopper)  # type: ignore[arg-type]
+
+
+def test_evaluate_uncompiled_warning() -> None:
+    with pytest.warns(microframe.DefaultsWarning, match="^evaluate: "):
+        small_model().evaluate(X, Y)
+
+
+def test_second_fit_epoch_count() -> None:
+    model = small_model()
+    model.compile(loss="binary_crossentropy", optimizer=SGD(0.1))
+    model.fit(X, Y, epochs=2, verbose=0)
+    stream = io.StringIO()
+    bar = ProgressBar(stream=stream, use_tqdm=False)
+    model.fit(X, Y, epochs=1, verbose=0, callbacks=[bar])
+    assert stream.getvalue().startswith("Epoch 3/3 ")
+
+
+def test_set_weights_unknown_key() -> None:
+    model = small_model()
+    weights = model.get_weights()
+    weights[0] = {"kernel": weights[0]["weight"]}
+    with pytest.raises(
+        InputValueError, match=r"layer 0.*'kernel'.*\['bias', 'weight'\]"
+    ):
+        model.set_weights(weights)
+    assert set(model.layers[0].params) == {"weight", "bias"}
+
+
+def test_x_overflows_float32() -> None:
+    x = X.copy()
+    x[1, 2] = 1e39
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(InputValueError, match=r"x: .*too large for float32"):
+            small_model().predict(x)
+
+
+# -- gradcheck -----------------------------------------------------------
+
+
+def test_gradcheck_float32_model() -> None:
+    model = Sequential([Dense(3, 2)], seed=0)
+    with pytest.raises(ConfigurationError, match=r"float64.*float32"):
+        gradcheck(model, X)
+
+
+def test_gradcheck_float32_input() -> None:
+    model = Sequential([Dense(3, 3), Tanh(), Dense(3, 2)], seed=0, dtype=np.float64)
+    assert gradcheck(model, X.astype(np.float32)).passed
+
+
+# -- saving ---------------------------------------------------------------
+
+
+def test_save_missing_folder(tmp_path: Path) -> None:
+    target = tmp_path / "missing" / "model.mfz"
+    with pytest.raises(FileNotFoundError, match=r"save: the folder .*missing"):
+        small_model().save(target)
+    assert not (tmp_path / "missing").exists()
+
+
+def test_save_to_folder(tmp_path: Path) -> None:
+    with pytest.raises(IsADirectoryError, match=r"save: .*is a folder"):
+        small_model().save(tmp_path)
+    assert os.listdir(tmp_path) == []
+
+
+def test_save_path_none() -> None:
+    with pytest.raises(InputTypeError, match=r"save: expected a file path.*NoneType"):
+        small_model().save(None)
+
+
+def test_load_none() -> None:
+    with pytest.raises(InputTypeError, match=r"load: expected a file path.*NoneType"):
+        microframe.load_model(None)  # type: ignore[arg-type]
