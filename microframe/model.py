@@ -251,7 +251,7 @@ class Sequential:
         Args:
             loss: a ``Loss`` or its name; omitted, it is matched to the
                 output layer (Sigmoid: binary cross-entropy; Softmax:
-                categorical cross-entropy, sparse for integer labels;
+                categorical cross-entropy, sparse for one label per sample;
                 otherwise mean squared error).
             optimizer: an ``Optimizer`` or its name; ``Adam()`` when omitted.
             metrics: metric objects or names, such as ``["accuracy"]``.
@@ -273,9 +273,18 @@ class Sequential:
 
     def _check_loss_matches_output(self, loss: losses.Loss) -> None:
         last = self.layers[-1] if self.layers else None
-        if not isinstance(loss, _PROBABILITY_LOSSES) or getattr(
-            loss, "from_logits", False
-        ):
+        if not isinstance(loss, _PROBABILITY_LOSSES):
+            return
+        if getattr(loss, "from_logits", False):
+            if isinstance(last, (Sigmoid, Softmax)):
+                warnings.warn(
+                    f"compile: {type(loss).__name__}(from_logits=True) after a "
+                    f"{last.name} output applies {last.name} twice, which slows "
+                    f"or stalls training; remove the {last.name} layer or use "
+                    "from_logits=False.",
+                    UserWarning,
+                    stacklevel=3,
+                )
             return
         binary = isinstance(loss, losses.BinaryCrossEntropy)
         if binary and isinstance(last, Softmax):
@@ -332,10 +341,9 @@ class Sequential:
         if isinstance(last, Sigmoid):
             return losses.BinaryCrossEntropy()
         if isinstance(last, Softmax):
-            integer_labels = y.dtype.kind in "iu" and (
-                y.ndim == 1 or (y.ndim == 2 and y.shape[1] == 1)
-            )
-            if integer_labels:
+            # One value per sample is a class label whatever its dtype, since
+            # labels read from a file are often floats such as 2.0.
+            if y.ndim == 1 or (y.ndim == 2 and y.shape[1] == 1):
                 return losses.SparseCategoricalCrossEntropy()
             return losses.CategoricalCrossEntropy()
         return losses.MeanSquaredError()

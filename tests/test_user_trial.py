@@ -11,6 +11,8 @@ import pytest
 import microframe
 from microframe import (
     SGD,
+    BinaryCrossEntropy,
+    CategoricalCrossEntropy,
     Dense,
     EarlyStopping,
     Layer,
@@ -18,6 +20,8 @@ from microframe import (
     ReLU,
     Sequential,
     Sigmoid,
+    Softmax,
+    SparseCategoricalCrossEntropy,
     Tanh,
     gradcheck,
 )
@@ -29,6 +33,7 @@ from microframe.errors import (
     ShapeError,
 )
 from microframe.layers.base import Array
+from microframe.losses import Loss
 
 X = np.arange(24, dtype=np.float64).reshape(8, 3) / 10.0
 Y = np.array([0.0, 1.0, 0.0, 1.0, 1.0, 0.0, 1.0, 0.0])
@@ -176,6 +181,28 @@ def test_second_fit_epoch_count() -> None:
     bar = ProgressBar(stream=stream, use_tqdm=False)
     model.fit(X, Y, epochs=1, verbose=0, callbacks=[bar])
     assert stream.getvalue().startswith("Epoch 3/3 ")
+
+
+def test_default_loss_float_labels() -> None:
+    model = Sequential([Dense(3, 3), Softmax()], seed=0)
+    labels = np.array([0.0, 1.0, 2.0, 1.0, 0.0, 2.0, 1.0, 0.0])
+    with pytest.warns(microframe.DefaultsWarning, match="SparseCategorical"):
+        model.fit(X, labels, verbose=0)
+    assert isinstance(model.loss, SparseCategoricalCrossEntropy)
+
+
+@pytest.mark.parametrize(
+    ("output", "loss"),
+    [
+        (Softmax, CategoricalCrossEntropy(from_logits=True)),
+        (Softmax, SparseCategoricalCrossEntropy(from_logits=True)),
+        (Sigmoid, BinaryCrossEntropy(from_logits=True)),
+    ],
+)
+def test_from_logits_after_squash(output: type[Layer], loss: Loss) -> None:
+    model = Sequential([Dense(3, 2), output()], seed=0)
+    with pytest.warns(UserWarning, match=r"from_logits=True\) after a .* twice"):
+        model.compile(loss=loss, optimizer=SGD(0.1))
 
 
 def test_set_weights_unknown_key() -> None:
