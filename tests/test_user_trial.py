@@ -124,6 +124,18 @@ def test_wrong_param_grad_shape() -> None:
         model.fit(X, Y, batch_size=8, verbose=0)
 
 
+class NoGrads(UnsummedGrad):
+    def backward(self, grad_output: Array) -> Array:
+        return grad_output * self.params["scale"]
+
+
+def test_backward_without_grads() -> None:
+    model = Sequential([Dense(3, 2), NoGrads(), Dense(2, 1)], seed=0)
+    model.compile(loss="mse", optimizer=SGD(0.1))
+    with pytest.raises(NotFittedError, match=r"NoGrads.backward set grads\['scale'\]"):
+        model.fit(X, Y, verbose=0)
+
+
 def test_forward_returns_none() -> None:
     model = Sequential([Dense(3, 2), ForwardNone(), Dense(2, 1)], seed=0)
     with pytest.raises(InputTypeError, match=r"ForwardNone.forward.*NoneType"):

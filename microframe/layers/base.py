@@ -232,8 +232,8 @@ class Layer:
         if not isinstance(grad_output, np.ndarray):
             raise InputTypeError(
                 f"{self.name}.backward: expected grad_output as a NumPy array, got "
-                f"{type(grad_output).__name__}; the backward of the layer after "
-                "this one must return the gradient for its input."
+                f"{type(grad_output).__name__}; pass an array, and in a model make "
+                "the next layer's backward return the gradient for its input."
             )
         if grad_output.shape != expected:
             raise ShapeError(

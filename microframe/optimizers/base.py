@@ -111,7 +111,8 @@ class Optimizer:
                 if grad is None:
                     raise NotFittedError(
                         f"{type(self).__name__}.step: {layer.name} has no "
-                        f"gradient for {name!r}; call backward before step."
+                        f"gradient for {name!r}; call backward before step, and "
+                        f"make {layer.name}.backward set grads[{name!r}]."
                     )
                 if np.shape(grad) != param.shape:
                     raise ShapeError(
