@@ -13,7 +13,11 @@ import numpy as np
 from numpy.typing import DTypeLike
 
 from microframe import losses, metrics, optimizers
-from microframe._validation import as_float_array, check_positive_int
+from microframe._validation import (
+    as_float_array,
+    check_positive_int,
+    reject_class,
+)
 from microframe.activations import Identity, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh
 from microframe.activations.extra import (
     ELU,
@@ -136,6 +140,7 @@ class Sequential:
     def _check_layers(self) -> None:
         seen: set[int] = set()
         for position, layer in enumerate(self.layers):
+            reject_class(layer, Layer, f"Sequential position {position}")
             if not isinstance(layer, Layer):
                 raise InputTypeError(
                     f"Sequential: expected Layer objects, got {type(layer).__name__} "

@@ -2,6 +2,7 @@
 
 import io
 import os
+import re
 import warnings
 from pathlib import Path
 
@@ -32,8 +33,10 @@ from microframe.errors import (
     NotFittedError,
     ShapeError,
 )
+from microframe.initializers import GlorotUniform
 from microframe.layers.base import Array
 from microframe.losses import Loss
+from microframe.metrics import Precision
 
 X = np.arange(24, dtype=np.float64).reshape(8, 3) / 10.0
 Y = np.array([0.0, 1.0, 0.0, 1.0, 1.0, 0.0, 1.0, 0.0])
@@ -160,6 +163,31 @@ def test_sequential_single_layer() -> None:
 def test_sequential_seed_string() -> None:
     with pytest.raises(ConfigurationError, match=r"seed.*'a'"):
         Sequential([Dense(3, 1)], seed="a")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("argument", "value", "fix"),
+    [
+        ("loss", BinaryCrossEntropy, "BinaryCrossEntropy()"),
+        ("optimizer", SGD, "SGD()"),
+        ("metrics", [Precision], "Precision()"),
+    ],
+)
+def test_compile_class_not_object(argument: str, value: object, fix: str) -> None:
+    with pytest.raises(
+        InputTypeError, match=rf"the class .*create one with {re.escape(fix)}"
+    ):
+        small_model().compile(**{argument: value})  # type: ignore[arg-type]
+
+
+def test_layer_list_with_class() -> None:
+    with pytest.raises(InputTypeError, match=r"position 1.*create one with ReLU\(\)"):
+        Sequential([Dense(3, 2), ReLU])  # type: ignore[list-item]
+
+
+def test_initializer_class() -> None:
+    with pytest.raises(InputTypeError, match=r"create one with GlorotUniform\(\)"):
+        Dense(3, 2, kernel_initializer=GlorotUniform)  # type: ignore[arg-type]
 
 
 def test_fit_model_without_layers() -> None:
