@@ -51,7 +51,7 @@ def as_float_array(value: Any, name: str, dtype: DTypeLike) -> NDArray[Any]:
     """Convert ``value`` to ``dtype``, copying only when the dtype differs.
 
     Raises:
-        InputValueError: if a finite value is too large for ``dtype``.
+        InputValueError: if a finite value is outside the range of ``dtype``.
     """
     array = as_numeric_array(value, name)
     try:
@@ -62,7 +62,7 @@ def as_float_array(value: Any, name: str, dtype: DTypeLike) -> NDArray[Any]:
     except FloatingPointError:
         target = np.dtype(dtype)
         raise InputValueError(
-            f"{name}: a value is too large for {target} (largest "
+            f"{name}: a value is outside the {target} range (largest magnitude "
             f"{np.finfo(target).max:.4g}), so it would become infinity; scale "
             "the inputs or create the model with dtype=np.float64."
         ) from None
