@@ -208,6 +208,25 @@ def test_fit_single_callback() -> None:
         model.fit(X, Y, verbose=0, callbacks=stopper)  # type: ignore[arg-type]
 
 
+def test_optimizer_shared_by_models() -> None:
+    optimizer = SGD(0.1, momentum=0.9)
+    first = small_model()
+    first.compile(loss="binary_crossentropy", optimizer=optimizer)
+    first.fit(X, Y, verbose=0)
+    second = Sequential([Dense(3, 5), ReLU(), Dense(5, 1), Sigmoid()], seed=0)
+    second.compile(loss="binary_crossentropy", optimizer=optimizer)
+    with pytest.raises(ShapeError, match=r"'0.weight'.*\(3, 2\).*\(3, 5\).*own"):
+        second.fit(X, Y, verbose=0)
+
+
+def test_optimizer_step_model() -> None:
+    model = small_model()
+    model.forward(X, training=True)
+    model.backward(np.ones((8, 1)))
+    with pytest.raises(InputTypeError, match=r"SGD.step: .*Sequential.*model.layers"):
+        SGD(0.1).step(model)  # type: ignore[arg-type]
+
+
 def test_evaluate_uncompiled_warning() -> None:
     with pytest.warns(microframe.DefaultsWarning, match="^evaluate: "):
         small_model().evaluate(X, Y)
