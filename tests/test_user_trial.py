@@ -30,6 +30,7 @@ from microframe.errors import (
     ConfigurationError,
     InputTypeError,
     InputValueError,
+    MissingDependencyError,
     NotFittedError,
     ShapeError,
 )
@@ -322,3 +323,17 @@ def test_save_path_none() -> None:
 def test_load_none() -> None:
     with pytest.raises(InputTypeError, match=r"load: expected a file path.*NoneType"):
         microframe.load_model(None)  # type: ignore[arg-type]
+
+
+# -- pictures -------------------------------------------------------------
+
+
+def test_viz_missing_dependency_class() -> None:
+    assert microframe.viz.MissingDependencyError is MissingDependencyError
+
+
+def test_plot_model_new_folder(tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib")
+    target = tmp_path / "pictures" / "model.png"
+    assert small_model().plot(target, X[:1]) == target
+    assert target.read_bytes().startswith(b"\x89PNG")

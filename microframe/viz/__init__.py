@@ -1,10 +1,10 @@
 """Pictures and explanations of a model: Mermaid diagrams, PNG plots and a
 training step written out layer by layer."""
 
+from microframe.errors import MissingDependencyError
 from microframe.viz.explain import LayerStep, StepExplanation, explain_step
 from microframe.viz.mermaid import to_mermaid
 from microframe.viz.plots import (
-    MissingDependencyError,
     plot_decision_boundary,
     plot_gradient_histograms,
     plot_model,

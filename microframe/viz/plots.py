@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from microframe.errors import MicroframeError, NotFittedError, ShapeError
+from microframe.errors import MissingDependencyError, NotFittedError, ShapeError
 from microframe.layers.base import Array
 from microframe.viz._network import (
     MAX_UNITS,
@@ -43,10 +43,6 @@ if TYPE_CHECKING:
     from microframe.model import Sequential
 
 
-class MissingDependencyError(MicroframeError, ImportError):
-    """An optional package that a feature needs is not installed."""
-
-
 def _new_figure(width: float, height: float) -> Figure:
     try:
         figure_module = importlib.import_module("matplotlib.figure")
@@ -63,6 +59,8 @@ def _new_figure(width: float, height: float) -> Figure:
 
 def _save(figure: Figure, path: str | Path) -> Path:
     target = Path(path)
+    # As History.plot does, create the folder rather than fail inside matplotlib.
+    target.parent.mkdir(parents=True, exist_ok=True)
     figure.savefig(target, format="png", bbox_inches="tight")
     return target
 

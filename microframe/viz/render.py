@@ -12,7 +12,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from microframe.viz.plots import MissingDependencyError
+from microframe.errors import MissingDependencyError
 
 # Where ``make mermaid-tools`` installs the CLI and its Chromium settings.
 _CHECKOUT = Path(__file__).resolve().parent.parent.parent
