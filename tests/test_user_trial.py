@@ -37,7 +37,7 @@ from microframe.errors import (
 from microframe.initializers import GlorotUniform
 from microframe.layers.base import Array
 from microframe.losses import Loss
-from microframe.metrics import Precision
+from microframe.metrics import AUC, MeanAbsoluteError, Precision
 
 X = np.arange(24, dtype=np.float64).reshape(8, 3) / 10.0
 Y = np.array([0.0, 1.0, 0.0, 1.0, 1.0, 0.0, 1.0, 0.0])
@@ -323,6 +323,21 @@ def test_save_path_none() -> None:
 def test_load_none() -> None:
     with pytest.raises(InputTypeError, match=r"load: expected a file path.*NoneType"):
         microframe.load_model(None)  # type: ignore[arg-type]
+
+
+# -- metrics ---------------------------------------------------------------
+
+
+def test_auc_nan_score() -> None:
+    auc = AUC()
+    auc.update([0, 1], [np.nan, 0.4])
+    assert np.isnan(auc.result())
+
+
+def test_metric_negative_weight() -> None:
+    mae = MeanAbsoluteError()
+    with pytest.raises(InputValueError, match="sample_weight must be finite"):
+        mae.update([0.0, 1.0], [0.5, 0.4], [-1.0, 1.0])
 
 
 # -- pictures -------------------------------------------------------------
