@@ -15,9 +15,9 @@ from microframe.errors import (
     ShapeError,
 )
 
-# Rows checked per chunk by ``check_finite``. Checking in chunks keeps the
-# temporary boolean mask small when the input has millions of rows.
-_FINITE_CHUNK_ROWS = 65536
+# Elements checked per chunk by ``check_finite``. Checking in chunks keeps the
+# temporary boolean mask at about 1 MiB when the input has millions of rows.
+_FINITE_CHUNK_ELEMENTS = 1 << 20
 
 
 def as_numeric_array(value: Any, name: str) -> NDArray[Any]:
@@ -32,11 +32,11 @@ def as_numeric_array(value: Any, name: str) -> NDArray[Any]:
     else:
         try:
             array = np.asarray(value)
-        except ValueError as error:
+        except ValueError:
             raise InputTypeError(
                 f"{name}: expected a rectangular array of numbers, got a "
-                f"ragged nested sequence ({error}); pad the rows to one length "
-                "or pass a numpy array."
+                f"ragged nested sequence{_row_lengths(value)}; pad the rows to "
+                "one length or pass a numpy array."
             ) from None
     kind = array.dtype.kind
     if kind not in "biuf":
@@ -47,25 +47,64 @@ def as_numeric_array(value: Any, name: str) -> NDArray[Any]:
     return array
 
 
+def _row_lengths(value: Any) -> str:
+    """Describe the lengths of the top-level rows of a ragged sequence."""
+    try:
+        lengths = sorted({len(row) for row in value})
+    except TypeError:
+        return ""
+    return f" with rows of lengths {lengths}"
+
+
 def as_float_array(value: Any, name: str, dtype: DTypeLike) -> NDArray[Any]:
     """Convert ``value`` to ``dtype``, copying only when the dtype differs.
 
-    Raises:
-        InputValueError: if a finite value is outside the range of ``dtype``.
+    A value too large for ``dtype`` becomes infinity without a warning; use
+    ``cast_finite`` where that must raise instead.
     """
     array = as_numeric_array(value, name)
-    try:
-        # errstate makes only an overflowing cast raise, so other casts cost
-        # nothing extra.
-        with np.errstate(over="raise"):
-            return np.asarray(array, dtype=dtype)
-    except FloatingPointError:
-        target = np.dtype(dtype)
-        raise InputValueError(
-            f"{name}: a value is outside the {target} range (largest magnitude "
-            f"{np.finfo(target).max:.4g}), so it would become infinity; scale "
-            "the inputs or create the model with dtype=np.float64."
-        ) from None
+    with ignore_float_errors():
+        return np.asarray(array, dtype=dtype)
+
+
+def cast_finite(
+    array: NDArray[Any], dtype: DTypeLike, name: str, first_row: int = 0
+) -> NDArray[Any]:
+    """Cast a finite ``array`` to ``dtype``; raise if a value overflows.
+
+    ``first_row`` is the index of ``array[0]`` in the caller's array, so the
+    message names the row as the caller counts it.
+
+    Raises:
+        InputValueError: if a value is too large for ``dtype``, such as 1e300
+            cast to float32.
+    """
+    with ignore_float_errors():
+        result = np.asarray(array, dtype=dtype)
+    if result is array or array.dtype.kind != "f" or result.ndim == 0:
+        return result
+    good = np.isfinite(result)
+    if good.all():
+        return result
+    row = int(np.argmin(good.reshape(len(result), -1).all(axis=1)))
+    value = array[row].ravel()[~good[row].ravel()][0]
+    raise InputValueError(
+        f"{name}: expected values that fit in {np.dtype(dtype)} (at most "
+        f"{float(np.finfo(dtype).max):.4g} in magnitude), got {value} in row "
+        f"{first_row + row}; scale the data, or create the model with "
+        "dtype=np.float64."
+    )
+
+
+def ignore_float_errors() -> np.errstate:
+    """Return a context in which overflow and invalid operations do not warn.
+
+    NaN or infinity in an input gives NaN or infinity in the output, as in
+    IEEE arithmetic. ``fit`` reports a non-finite loss with its epoch and
+    batch, and ``predict`` a non-finite output with its row, so NumPy's
+    ``RuntimeWarning`` would only repeat that less precisely.
+    """
+    return np.errstate(over="ignore", invalid="ignore", divide="ignore")
 
 
 def check_finite(array: NDArray[Any], name: str) -> None:
@@ -79,8 +118,10 @@ def check_finite(array: NDArray[Any], name: str) -> None:
                 "replace NaN and infinity before training."
             )
         return
-    for start in range(0, len(array), _FINITE_CHUNK_ROWS):
-        chunk = array[start : start + _FINITE_CHUNK_ROWS]
+    row_size = max(1, array[0].size) if len(array) else 1
+    chunk_rows = max(1, _FINITE_CHUNK_ELEMENTS // row_size)
+    for start in range(0, len(array), chunk_rows):
+        chunk = array[start : start + chunk_rows]
         good = np.isfinite(chunk)
         if good.all():
             continue
@@ -110,13 +151,15 @@ def check_samples(array: NDArray[Any], name: str, *, min_ndim: int = 2) -> None:
         )
 
 
-def check_same_length(x: NDArray[Any], y: NDArray[Any], y_name: str = "y") -> None:
+def check_same_length(
+    x: NDArray[Any], y: NDArray[Any], component: str, y_name: str = "y"
+) -> None:
     """Check that ``x`` and ``y`` hold the same number of samples."""
     if len(x) != len(y):
         raise ShapeError(
-            f"x and {y_name} must have the same number of samples, got "
-            f"len(x)={len(x)} and len({y_name})={len(y)}; check that they "
-            "come from the same split."
+            f"{component}: expected x and {y_name} with the same number of "
+            f"samples, got len(x)={len(x)} and len({y_name})={len(y)}; check "
+            "that they come from the same split."
         )
 
 
@@ -124,11 +167,13 @@ def check_positive_int(value: Any, name: str, *, minimum: int = 1) -> int:
     """Return ``value`` as an int after checking that it is at least ``minimum``."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise ConfigurationError(
-            f"{name} must be an integer >= {minimum}, got {value!r}."
+            f"{name} must be an integer >= {minimum}, got {value!r} of type "
+            f"{type(value).__name__}; pass a whole number such as {max(minimum, 1)}."
         )
     if value < minimum:
         raise ConfigurationError(
-            f"{name} must be an integer >= {minimum}, got {value}."
+            f"{name} must be an integer >= {minimum}, got {value}; pass a "
+            f"whole number such as {max(minimum, 1)}."
         )
     return int(value)
 
@@ -144,15 +189,19 @@ def check_number(
 ) -> float:
     """Return ``value`` as a float after checking that it lies in a range."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise ConfigurationError(f"{name} must be a real number, got {value!r}.")
+        raise ConfigurationError(
+            f"{name} must be a real number, got {value!r} of type "
+            f"{type(value).__name__}; pass a float or an int."
+        )
     number = float(value)
     above_low = number >= low if low_inclusive else number > low
     below_high = number <= high if high_inclusive else number < high
     if not (np.isfinite(number) and above_low and below_high):
-        left = "[" if low_inclusive else "("
-        right = "]" if high_inclusive else ")"
+        left = "[" if low_inclusive and np.isfinite(low) else "("
+        right = "]" if high_inclusive and np.isfinite(high) else ")"
         raise ConfigurationError(
-            f"{name} must be in {left}{low}, {high}{right}, got {value!r}."
+            f"{name} must be in {left}{low}, {high}{right}, got {value!r}; "
+            "pass a value inside this interval."
         )
     return number
 

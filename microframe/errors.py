@@ -63,6 +63,10 @@ class GradientCheckError(MicroframeError, ValueError):
     """Analytic gradients disagree with finite differences."""
 
 
+class NonFiniteOutputError(MicroframeError, ValueError):
+    """A model gave NaN or infinite output for finite input."""
+
+
 class FormatError(MicroframeError, ValueError):
     """A saved file is truncated, corrupt, hostile or from a newer format."""
 

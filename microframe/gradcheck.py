@@ -46,7 +46,7 @@ def _layers_of(target: Any) -> list[Layer]:
         return layers
     raise InputTypeError(
         "gradcheck: expected a Layer or a Sequential model, got "
-        f"{type(target).__name__}."
+        f"{type(target).__name__}; wrap the computation in a Layer subclass."
     )
 
 
@@ -187,7 +187,8 @@ def gradcheck_loss(
     error = _compare(analytic, prediction, objective, epsilon, atol, rtol)
     if error > 1.0:
         raise GradientCheckError(
-            f"gradcheck_loss: {loss.name}.backward differs from finite "
-            f"differences (scaled error {error:.3g} > 1)."
+            f"gradcheck_loss: expected {loss.name}.backward to match finite "
+            f"differences, got a scaled error of {error:.3g} (> 1); check the "
+            "gradient formula and its reduction."
         )
     return error

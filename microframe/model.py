@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import numbers
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -15,7 +14,10 @@ from numpy.typing import DTypeLike
 from microframe import losses, metrics, optimizers
 from microframe._validation import (
     as_float_array,
+    as_numeric_array,
+    cast_finite,
     check_positive_int,
+    ignore_float_errors,
     reject_class,
 )
 from microframe.activations import Identity, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh
@@ -39,7 +41,6 @@ from microframe.callbacks import (
 from microframe.errors import (
     ConfigurationError,
     InputTypeError,
-    InputValueError,
     ShapeError,
 )
 from microframe.layers.base import Array, Layer
@@ -47,6 +48,8 @@ from microframe.layers.dense import Dense
 from microframe.training import (
     BatchGatherer,
     batch_slices,
+    check_finite_output,
+    check_x,
     class_labels,
     prepare_sample_weight,
     prepare_x,
@@ -108,24 +111,14 @@ class Sequential:
     ) -> None:
         if isinstance(layers, Layer) or not isinstance(layers, Iterable):
             raise InputTypeError(
-                f"Sequential: expected a list of layers, got "
-                f"{type(layers).__name__}; wrap a single layer in a list: "
-                "Sequential([layer])."
+                "Sequential: expected a list of layers, got "
+                f"{type(layers).__name__}; pass Sequential([layer, ...])."
             )
         self.layers: list[Layer] = list(layers)
-        self.dtype = np.dtype(dtype)
-        if self.dtype.kind != "f":
-            raise ConfigurationError(
-                f"Sequential dtype must be a floating dtype such as float32 or "
-                f"float64, got {self.dtype}."
-            )
+        self.dtype = _floating_dtype(dtype)
         self._check_layers()
-        if seed is not None and (
-            isinstance(seed, bool) or not isinstance(seed, numbers.Integral)
-        ):
-            raise ConfigurationError(
-                f"Sequential seed must be an integer or None, got {seed!r}."
-            )
+        if seed is not None:
+            check_positive_int(seed, "Sequential seed", minimum=0)
         self.seed = seed
         self.rng = np.random.default_rng(seed)
         for layer in self.layers:
@@ -168,13 +161,15 @@ class Sequential:
             layer's output.
         """
         out = as_float_array(x, "Sequential.forward x", self.dtype)
-        for layer in self.layers:
-            out = layer.forward(out, training=training)
-            if not isinstance(out, np.ndarray):
-                raise InputTypeError(
-                    f"{layer.name}.forward: expected the output as a NumPy array, "
-                    f"got {type(out).__name__}; return the layer's output array."
-                )
+        with ignore_float_errors():
+            for layer in self.layers:
+                out = layer.forward(out, training=training)
+                if not isinstance(out, np.ndarray):
+                    raise InputTypeError(
+                        f"{layer.name}.forward: expected the output as a NumPy "
+                        f"array, got {type(out).__name__}; return the layer's "
+                        "output array."
+                    )
         return out
 
     def __call__(self, x: Any, training: bool = False) -> Array:
@@ -190,8 +185,9 @@ class Sequential:
         grad = as_float_array(
             grad_output, "Sequential.backward grad_output", self.dtype
         )
-        for layer in reversed(self.layers):
-            grad = layer.backward(grad)
+        with ignore_float_errors():
+            for layer in reversed(self.layers):
+                grad = layer.backward(grad)
         return grad
 
     def trainable_layers(self) -> list[Layer]:
@@ -208,21 +204,27 @@ class Sequential:
 
     def set_weights(self, weights: Sequence[Mapping[str, Any]]) -> None:
         """Set every layer's parameters from what ``get_weights`` returned."""
+        if not isinstance(weights, Sequence) or not all(
+            isinstance(entry, Mapping) for entry in weights
+        ):
+            raise InputTypeError(
+                "Sequential.set_weights: expected a list of dicts, one per "
+                f"layer, got {_describe(weights)}; pass the list get_weights "
+                "returns."
+            )
         if len(weights) != len(self.layers):
             raise ShapeError(
                 f"Sequential.set_weights: expected {len(self.layers)} entries, one "
-                f"per layer, got {len(weights)}."
+                f"per layer, got {len(weights)}; pass the list get_weights returns."
             )
         for index, (layer, values) in enumerate(zip(self.layers, weights, strict=True)):
-            unknown = sorted(set(values) - set(layer.params))
-            if unknown:
-                raise InputValueError(
-                    f"Sequential.set_weights: layer {index} ({layer.name}) has no "
-                    f"parameter {unknown[0]!r}; its parameters are "
-                    f"{sorted(layer.params)}, as get_weights() returns them."
-                )
-        for layer, values in zip(self.layers, weights, strict=True):
             for key, value in values.items():
+                if key not in layer.params:
+                    raise ShapeError(
+                        f"Sequential.set_weights: layer {index}, {layer.name}, "
+                        f"has no parameter {key!r}; expected names "
+                        f"{sorted(layer.params)}, as get_weights returns them."
+                    )
                 layer.params[key] = value
 
     def save(self, path: Any, *, include_optimizer: bool = True) -> None:
@@ -426,16 +428,18 @@ class Sequential:
         if isinstance(verbose, bool):
             verbose = int(verbose)
         verbose = check_positive_int(verbose, "fit verbose", minimum=0)
-        x_array = prepare_x(x, self.dtype)
-        y_array = prepare_y(y, x_array, self.dtype)
+        x_array = prepare_x(x, self.dtype, "fit", "x", self._check_input_features)
+        y_array = prepare_y(y, x_array, self.dtype, "fit")
         loss, optimizer = self._resolve_defaults(y_array)
         self._check_loss_matches_output(loss)
+        self._check_targets(loss, x_array, y_array)
         weights = prepare_sample_weight(sample_weight, class_weight, y_array, loss)
         is_classification = isinstance(loss, _PROBABILITY_LOSSES)
 
         validation = None
         if validation_data is not None:
             validation = self._prepare_validation_data(validation_data)
+            self._check_targets(loss, validation[0], validation[1])
         elif validation_split:
             labels = None
             if validation_stratify:
@@ -542,10 +546,13 @@ class Sequential:
         if not isinstance(data, (tuple, list)) or len(data) not in (2, 3):
             raise InputTypeError(
                 "fit: validation_data must be a tuple (x_val, y_val) or "
-                f"(x_val, y_val, sample_weight_val), got {type(data).__name__}."
+                f"(x_val, y_val, sample_weight_val), got {_describe(data)}; "
+                "pass validation_data=(x_val, y_val)."
             )
-        x_val = prepare_x(data[0], self.dtype, "validation x")
-        y_val = prepare_y(data[1], x_val, self.dtype, "validation y")
+        x_val = prepare_x(
+            data[0], self.dtype, "fit", "validation_data x", self._check_input_features
+        )
+        y_val = prepare_y(data[1], x_val, self.dtype, "fit", "validation_data y")
         weights = prepare_sample_weight(
             data[2] if len(data) == 3 else None, None, y_val
         )
@@ -601,10 +608,13 @@ class Sequential:
             x: ``(N, ...)`` or ``(D_in,)``. Returns ``(N, ...)`` or ``(D_out,)``.
         """
         batch_size = check_positive_int(batch_size, "predict batch_size")
-        array = as_float_array(x, "predict x", self.dtype)
+        array = as_numeric_array(x, "predict x")
         single = self._is_single_sample(array)
         if single:
             array = array.reshape(1, -1)
+        # Checked but not cast: each batch is cast to the model's dtype on
+        # its own, so a large input is never copied as a whole.
+        array = check_x(array, "predict", "x", self._check_input_features)
         result = self._predict_batches(array, batch_size)
         return result[0] if single else result
 
@@ -614,15 +624,33 @@ class Sequential:
         )
         return array.ndim == 1 and in_features is not None and len(array) == in_features
 
+    def _check_input_features(self, x: Array, component: str) -> None:
+        first = self.layers[0] if self.layers else None
+        in_features = getattr(first, "in_features", None)
+        if first is None or in_features is None or x.shape[-1] == in_features:
+            return
+        raise ShapeError(
+            f"{component}: the first layer {first.name} expects {in_features} "
+            f"features on the last axis of x, got shape {x.shape}; pass x with "
+            f"{in_features} columns or change the first layer's in_features."
+        )
+
+    def _check_targets(self, loss: losses.Loss, x: Array, y: Array) -> None:
+        """Check ``y`` against the output shape, found from one sample of ``x``."""
+        first = cast_finite(x[:1], self.dtype, "x")
+        output_shape = (len(y),) + self.forward(first).shape[1:]
+        loss.check_target(y, output_shape)
+
     def _predict_batches(self, array: Array, batch_size: int) -> Array:
-        prepared = prepare_x(array, self.dtype, "predict x")
         out: Array | None = None
-        for rows in batch_slices(len(prepared), batch_size):
-            batch_out = self.forward(prepared[rows], training=False)
+        for rows in batch_slices(len(array), batch_size):
+            batch = cast_finite(array[rows], self.dtype, "predict x", rows.start)
+            batch_out = self.forward(batch, training=False)
+            check_finite_output(batch_out, rows.start, "predict")
             if out is None:
-                out = np.empty((len(prepared),) + batch_out.shape[1:], batch_out.dtype)
+                out = np.empty((len(array),) + batch_out.shape[1:], batch_out.dtype)
             out[rows] = batch_out
-        assert out is not None  # prepare_x rejects inputs with no rows
+        assert out is not None  # check_x rejects inputs with no rows
         return out
 
     def evaluate(
@@ -642,9 +670,11 @@ class Sequential:
         metric.
         """
         batch_size = check_positive_int(batch_size, "evaluate batch_size")
-        x_array = prepare_x(x, self.dtype)
-        y_array = prepare_y(y, x_array, self.dtype)
+        # x is cast one batch at a time, as in predict.
+        x_array = check_x(x, "evaluate", "x", self._check_input_features)
+        y_array = prepare_y(y, x_array, self.dtype, "evaluate")
         loss, _ = self._resolve_defaults(y_array, "evaluate")
+        self._check_targets(loss, x_array, y_array)
         weights = prepare_sample_weight(
             sample_weight, class_weight, y_array, loss, "evaluate"
         )
@@ -670,7 +700,9 @@ class Sequential:
             metric.reset()
         total = 0.0
         for rows in batch_slices(len(x), batch_size):
-            y_pred = self.forward(x[rows], training=False)
+            batch = cast_finite(x[rows], self.dtype, "evaluate x", rows.start)
+            y_pred = self.forward(batch, training=False)
+            check_finite_output(y_pred, rows.start, "evaluate")
             batch_weights = None if weights is None else weights[rows]
             total += loss(y[rows], y_pred, batch_weights) * (rows.stop - rows.start)
             for metric in metric_list:
@@ -731,6 +763,28 @@ class Sequential:
         ``microframe.viz.explain_step`` for the options.
         """
         return explain.explain_step(self, x, y, **options)
+
+
+def _floating_dtype(dtype: DTypeLike) -> np.dtype[Any]:
+    """Return ``dtype`` as a NumPy dtype, raising unless it is floating."""
+    try:
+        result = np.dtype(dtype)
+    except TypeError:
+        result = None
+    if result is None or result.kind != "f":
+        shown = dtype if result is None else result
+        raise ConfigurationError(
+            f"Sequential: expected a floating dtype, got {shown!r}; pass "
+            "dtype=np.float32 or dtype=np.float64."
+        )
+    return result
+
+
+def _describe(value: Any) -> str:
+    """Name the type of ``value``, with the length of a tuple or list."""
+    if isinstance(value, (tuple, list)):
+        return f"a {type(value).__name__} of length {len(value)}"
+    return f"a {type(value).__name__}"
 
 
 def _get_metric(identifier: str | metrics.Metric) -> metrics.Metric | str:

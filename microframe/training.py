@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import numpy as np
@@ -13,12 +13,19 @@ from numpy.typing import DTypeLike
 from microframe._validation import (
     as_float_array,
     as_numeric_array,
+    cast_finite,
     check_finite,
     check_number,
     check_same_length,
     check_samples,
 )
-from microframe.errors import ConfigurationError, InputValueError, ShapeError
+from microframe.errors import (
+    ConfigurationError,
+    InputTypeError,
+    InputValueError,
+    NonFiniteOutputError,
+    ShapeError,
+)
 from microframe.layers.base import Array
 from microframe.losses import (
     BinaryCrossEntropy,
@@ -28,25 +35,53 @@ from microframe.losses import (
 )
 
 
-def prepare_x(x: Any, dtype: DTypeLike, name: str = "x") -> Array:
-    """Return ``x`` as a batch-first float array of ``dtype``, checked once."""
-    array = as_float_array(x, name, dtype)
-    check_samples(array, name)
-    check_finite(array, name)
+def check_x(
+    x: Any,
+    component: str,
+    name: str = "x",
+    check_shape: Callable[[Array, str], None] | None = None,
+) -> Array:
+    """Return ``x`` as a numeric array after checking shape and finiteness.
+
+    ``check_shape(array, component)`` runs after the batch-axis check and
+    before the finiteness check. The array keeps its dtype and is not
+    copied, so ``predict`` and ``evaluate`` can cast one batch at a time.
+    """
+    label = f"{component} {name}"
+    array = as_numeric_array(x, label)
+    check_samples(array, label)
+    if check_shape is not None:
+        check_shape(array, component)
+    check_finite(array, label)
     return array
 
 
-def prepare_y(y: Any, x: Array, dtype: DTypeLike, name: str = "y") -> Array:
+def prepare_x(
+    x: Any,
+    dtype: DTypeLike,
+    component: str,
+    name: str = "x",
+    check_shape: Callable[[Array, str], None] | None = None,
+) -> Array:
+    """Return ``x`` as a batch-first float array of ``dtype``, checked once."""
+    array = check_x(x, component, name, check_shape)
+    return cast_finite(array, dtype, f"{component} {name}")
+
+
+def prepare_y(
+    y: Any, x: Array, dtype: DTypeLike, component: str, name: str = "y"
+) -> Array:
     """Return ``y`` checked against ``x``; floats and bools are cast to ``dtype``.
 
     Integer arrays stay integer, since they may be class labels.
     """
-    array = as_numeric_array(y, name)
-    check_samples(array, name, min_ndim=1)
-    check_same_length(x, array, name)
+    label = f"{component} {name}"
+    array = as_numeric_array(y, label)
+    check_samples(array, label, min_ndim=1)
+    check_same_length(x, array, component, name)
+    check_finite(array, label)
     if array.dtype.kind in "fb":
-        array = np.asarray(array, dtype=dtype)
-    check_finite(array, name)
+        array = cast_finite(array, dtype, label)
     return array
 
 
@@ -71,14 +106,21 @@ def prepare_sample_weight(
         weights = _check_sample_weight(sample_weight, y, caller)
     if class_weight is None:
         return weights
+    if not isinstance(class_weight, Mapping):
+        raise InputTypeError(
+            f"{caller}: expected class_weight as a dict from class label to "
+            f"weight, got {type(class_weight).__name__}; pass, for example, "
+            "class_weight={0: 1.0, 1: 5.0}."
+        )
     labels = class_labels(y, loss)
     per_class = np.ones(labels.shape)
     for label in np.unique(labels):
         key = label.item()
         if key not in class_weight:
             raise InputValueError(
-                f"{caller}: class_weight has no entry for class {key!r}; give a "
-                f"weight for each class in y, got keys {sorted(class_weight)}."
+                f"{caller}: class_weight has no entry for class {key!r}, "
+                f"got keys {sorted(class_weight)}; give a weight for each "
+                "class in y."
             )
         per_class[labels == label] = check_number(
             class_weight[key], f"class_weight[{key!r}]", low=0.0
@@ -95,7 +137,8 @@ def _pad_axes(array: Array, rank: int) -> Array:
 
 
 def _check_sample_weight(sample_weight: Any, y: Array, caller: str) -> Array:
-    weights = as_float_array(sample_weight, "sample_weight", np.float64)
+    name = f"{caller} sample_weight"
+    weights = as_float_array(sample_weight, name, np.float64)
     n = len(y)
     if weights.shape == (n, 1) and y.ndim == 1:
         weights = weights.reshape(n)
@@ -103,13 +146,15 @@ def _check_sample_weight(sample_weight: Any, y: Array, caller: str) -> Array:
         raise ShapeError(
             f"{caller}: expected sample_weight of shape ({n},), one weight per "
             f"sample, or the leading axes of y {y.shape}, one weight per "
-            f"position; got {weights.shape}."
+            f"position, got {weights.shape}; pass one weight for each row of x."
         )
-    check_finite(weights, "sample_weight")
+    check_finite(weights, name)
     if np.any(weights < 0):
+        index = np.unravel_index(int(np.argmax(weights < 0)), weights.shape)
         raise InputValueError(
-            f"{caller}: sample_weight must be non-negative; got a negative weight "
-            f"at index {np.unravel_index(int(np.argmax(weights < 0)), weights.shape)}."
+            f"{caller}: expected non-negative sample_weight, got "
+            f"{weights[index]} at index {tuple(int(i) for i in index)}; use 0 "
+            "to ignore a sample."
         )
     return weights
 
@@ -144,6 +189,24 @@ def class_labels(y: Array, loss: Loss | None = None) -> Array:
         return rounded
     per_sample: Array = y.reshape(len(y), -1).argmax(axis=1)
     return per_sample
+
+
+def check_finite_output(output: Array, first_row: int, component: str) -> None:
+    """Raise ``NonFiniteOutputError`` naming the first row of ``output`` with NaN.
+
+    ``first_row`` is the index in the caller's ``x`` of ``output[0]``.
+    """
+    good = np.isfinite(output)
+    if good.all():
+        return
+    rows_ok = good.reshape(len(output), -1).all(axis=1)
+    row = first_row + int(np.argmin(rows_ok))
+    raise NonFiniteOutputError(
+        f"{component}: expected finite model output, got NaN or infinity for "
+        f"row {row} of x, which is finite; a layer overflowed, so scale the "
+        "inputs (for example to zero mean and unit variance) or check the "
+        "weights for NaN or very large values."
+    )
 
 
 def split_validation(

@@ -32,7 +32,7 @@ from microframe import (
 from microframe.activations import Activation
 from microframe.errors import (
     ConfigurationError,
-    MissingDependencyError,
+    InputTypeError,
     ShapeError,
     UnsupportedLayerError,
 )
@@ -109,7 +109,8 @@ def set_running_statistics(layer: BatchNormalization, seed: int) -> None:
     layer.params["beta"] = rng.standard_normal(layer.num_features)
 
 
-def test_cnn_matches_predict() -> None:
+@pytest.mark.parametrize("opset", [17, 19, 21])
+def test_cnn_matches_predict(opset: int) -> None:
     norm = BatchNormalization(4)
     model = Sequential(
         [
@@ -124,7 +125,7 @@ def test_cnn_matches_predict() -> None:
         seed=0,
     )
     set_running_statistics(norm, 1)
-    proto = export(model, None, input_shape=(9, 7, 3))
+    proto = export(model, None, input_shape=(9, 7, 3), opset=opset)
     x = np.random.default_rng(3).standard_normal((5, 9, 7, 3))
     assert_matches_predict(model, proto, x)
 
@@ -172,7 +173,8 @@ def test_embedding_takes_int64_ids() -> None:
     np.testing.assert_allclose(actual, model.predict(ids), rtol=0, atol=TOLERANCE)
 
 
-def test_reshape_layer_norm_matches() -> None:
+@pytest.mark.parametrize("opset", [17, 21])
+def test_reshape_layer_norm_matches(opset: int) -> None:
     norm = BatchNormalization(4)
     model = Sequential(
         [
@@ -186,7 +188,7 @@ def test_reshape_layer_norm_matches() -> None:
         seed=0,
     )
     set_running_statistics(norm, 2)
-    proto = export(model, None)
+    proto = export(model, None, opset=opset)
     x = np.random.default_rng(7).standard_normal((6, 6))
     assert_matches_predict(model, proto, x)
 
@@ -325,15 +327,15 @@ def test_wrong_input_shape_names_layer() -> None:
         export(model, None, input_shape=(3, 5))
 
 
+def test_non_model_raises() -> None:
+    with pytest.raises(InputTypeError, match="expected a Sequential model"):
+        # The wrong type on purpose, to test the check.
+        export([Dense(3, 1)], None)  # type: ignore[arg-type]
+
+
 def test_unknown_opset_raises() -> None:
     with pytest.raises(ConfigurationError, match="opset must be one of"):
         export(Sequential([Dense(3, 1)]), None, opset=9)
-
-
-def test_missing_onnx_names_extra(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(sys.modules, "onnx", None)
-    with pytest.raises(MissingDependencyError, match=r"pip install microframe\[onnx\]"):
-        export(Sequential([Dense(3, 1)]), None)
 
 
 def test_example_prints_small_difference() -> None:

@@ -3,7 +3,6 @@
 import io
 import os
 import re
-import warnings
 from pathlib import Path
 
 import numpy as np
@@ -15,7 +14,6 @@ from microframe import (
     BinaryCrossEntropy,
     CategoricalCrossEntropy,
     Dense,
-    EarlyStopping,
     Layer,
     ProgressBar,
     ReLU,
@@ -149,21 +147,13 @@ def test_forward_returns_none() -> None:
 def test_backward_returns_none() -> None:
     model = Sequential([Dense(3, 2), BackwardNone(), Dense(2, 1)], seed=0)
     model.compile(loss="mse", optimizer=SGD(0.1))
-    with pytest.raises(InputTypeError, match=r"Dense\(3 -> 2\).backward.*NoneType"):
+    with pytest.raises(
+        InputTypeError, match=r"Dense\(3 -> 2\).backward grad_output: .*got None"
+    ):
         model.fit(X, Y, verbose=0)
 
 
 # -- model construction and settings -------------------------------------
-
-
-def test_sequential_single_layer() -> None:
-    with pytest.raises(InputTypeError, match=r"list of layers.*Dense"):
-        Sequential(Dense(3, 1))  # type: ignore[arg-type]
-
-
-def test_sequential_seed_string() -> None:
-    with pytest.raises(ConfigurationError, match=r"seed.*'a'"):
-        Sequential([Dense(3, 1)], seed="a")  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(
@@ -199,14 +189,6 @@ def test_fit_model_without_layers() -> None:
 def test_compile_metrics_string() -> None:
     with pytest.raises(InputTypeError, match=r"metrics=\['accuracy'\]"):
         small_model().compile(loss="mse", metrics="accuracy")
-
-
-def test_fit_single_callback() -> None:
-    model = small_model()
-    model.compile(loss="binary_crossentropy", optimizer=SGD(0.1))
-    stopper = EarlyStopping()
-    with pytest.raises(InputTypeError, match=r"list of callbacks.*EarlyStopping"):
-        model.fit(X, Y, verbose=0, callbacks=stopper)  # type: ignore[arg-type]
 
 
 def test_optimizer_shared_by_models() -> None:
@@ -263,26 +245,6 @@ def test_from_logits_after_squash(output: type[Layer], loss: Loss) -> None:
     model = Sequential([Dense(3, 2), output()], seed=0)
     with pytest.warns(UserWarning, match=r"from_logits=True\) after a .* twice"):
         model.compile(loss=loss, optimizer=SGD(0.1))
-
-
-def test_set_weights_unknown_key() -> None:
-    model = small_model()
-    weights = model.get_weights()
-    weights[0] = {"kernel": weights[0]["weight"]}
-    with pytest.raises(
-        InputValueError, match=r"layer 0.*'kernel'.*\['bias', 'weight'\]"
-    ):
-        model.set_weights(weights)
-    assert set(model.layers[0].params) == {"weight", "bias"}
-
-
-def test_x_overflows_float32() -> None:
-    x = X.copy()
-    x[1, 2] = 1e39
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        with pytest.raises(InputValueError, match=r"x: .*outside the float32 range"):
-            small_model().predict(x)
 
 
 # -- gradcheck -----------------------------------------------------------

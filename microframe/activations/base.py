@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from microframe.errors import ShapeError
 from microframe.layers.base import Array, Layer
 
 
@@ -26,6 +27,12 @@ class Activation(Layer):
             x: any shape ``(N, ...)``. Returns the same shape.
         """
         self.ensure_built()
+        if x.ndim == 0:
+            raise ShapeError(
+                f"{self.name}.forward: expected an array with a batch axis, got "
+                "a scalar; pass an array of shape (N, ...), for example "
+                "np.atleast_1d(x)."
+            )
         self._x = x
         self._y = self._forward(x)
         return self._y

@@ -6,6 +6,7 @@ import numpy as np
 
 from microframe._validation import check_number
 from microframe.activations.base import Activation
+from microframe.errors import ShapeError
 from microframe.layers.base import Array
 
 
@@ -97,6 +98,12 @@ class Softmax(Activation):
     """
 
     def _forward(self, x: Array) -> Array:
+        if x.shape[-1] == 0:
+            raise ShapeError(
+                f"{self.name}.forward: expected at least one class on the last "
+                f"axis, got shape {x.shape}; check the previous layer's output "
+                "size."
+            )
         return softmax(x)
 
     def _backward(self, grad_output: Array) -> Array:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -57,6 +59,17 @@ class Parameters(dict[str, Array]):
             "by self.ensure_built() at the start of forward."
         )
 
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        """Assign each entry through ``__setitem__``, so it is checked and cast."""
+        for key, value in dict(*args, **kwargs).items():
+            self[key] = value
+
+    def setdefault(self, key: str, default: Any = None) -> Array:
+        """Assign ``default`` through ``__setitem__`` when ``key`` is missing."""
+        if key not in self:
+            self[key] = default
+        return self[key]
+
     def __reduce__(self) -> tuple[Any, ...]:
         # copy and pickle would otherwise refill the dict through
         # __setitem__ before the owner's attributes exist; the items go
@@ -91,7 +104,29 @@ class Layer:
         dtype: floating dtype of the parameters and computations.
         rng: random generator for initialisation and training-time noise.
         built: whether ``build`` has run.
+        integer_input: whether ``forward`` takes integer arrays as they are,
+            such as token ids, instead of casting them to ``dtype``.
+
+    Every subclass's ``forward`` and ``backward`` receive a non-empty
+    numeric ndarray: the base class converts lists, casts booleans and
+    integers to ``dtype``, and raises ``InputTypeError`` for strings,
+    objects, complex numbers and ragged lists, and ``ShapeError`` for an
+    input with no elements. Floating-point arrays pass unchanged, without
+    a copy.
     """
+
+    integer_input = False
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        # Wrapping here covers every layer, user subclasses included, so no
+        # layer can meet a list or a string array deep inside NumPy. mypy
+        # rejects assigning to a method; functools.wraps keeps the name,
+        # signature and docstring, so the assignment is safe.
+        if "forward" in cls.__dict__:
+            cls.forward = _checked_forward(cls.__dict__["forward"])  # type: ignore[method-assign]
+        if "backward" in cls.__dict__:
+            cls.backward = _checked_backward(cls.__dict__["backward"])  # type: ignore[method-assign]
 
     def __init__(self) -> None:
         self.params: Parameters = Parameters(self)
@@ -219,6 +254,40 @@ class Layer:
         for key, param in self.params.items():
             self.grads[key] = np.zeros_like(param)
 
+    def _prepare_input(self, value: Any) -> Array:
+        """Return the input of ``forward`` as a non-empty numeric array."""
+        _reject_none(value, f"{self.name}.forward x")
+        array = as_numeric_array(value, f"{self.name}.forward x")
+        if array.size == 0:
+            raise ShapeError(
+                f"{self.name}.forward: expected an input with at least one "
+                f"element, got shape {array.shape}; pass at least one sample."
+            )
+        if array.dtype.kind == "f" or (
+            self.integer_input and array.dtype.kind in "biu"
+        ):
+            return array
+        return np.asarray(array, dtype=self.dtype)
+
+    def _prepare(self, value: Any, argument: str) -> Array:
+        """Return ``value`` as a floating-point array.
+
+        Floating-point arrays are returned as they are, without a copy, so a
+        standalone layer computes in the dtype it is given. Booleans,
+        integers and lists are converted to the layer's dtype.
+
+        Raises:
+            InputTypeError: for strings, objects, complex numbers and ragged
+                nested lists.
+        """
+        if type(value) is np.ndarray and value.dtype.kind == "f":
+            return value
+        _reject_none(value, f"{self.name}.{argument}")
+        array = as_numeric_array(value, f"{self.name}.{argument}")
+        if array.dtype.kind == "f":
+            return array
+        return np.asarray(array, dtype=self.dtype)
+
     def _cached(self, cached: Array | None) -> Array:
         """Return an array cached by ``forward``, or raise if there is none."""
         if cached is None:
@@ -229,12 +298,6 @@ class Layer:
         return cached
 
     def _check_grad_shape(self, grad_output: Array, expected: tuple[int, ...]) -> None:
-        if not isinstance(grad_output, np.ndarray):
-            raise InputTypeError(
-                f"{self.name}.backward: expected grad_output as a NumPy array, got "
-                f"{type(grad_output).__name__}; pass an array, and in a model make "
-                "the next layer's backward return the gradient for its input."
-            )
         if grad_output.shape != expected:
             raise ShapeError(
                 f"{self.name}.backward: expected grad_output of shape "
@@ -242,3 +305,41 @@ class Layer:
                 f"{grad_output.shape}; pass the gradient of the loss for this "
                 "layer's output."
             )
+
+
+def _reject_none(value: Any, name: str) -> None:
+    # In a model, None here is what a custom neighbour's forward or backward
+    # returned when it lacks a return statement.
+    if value is None:
+        raise InputTypeError(
+            f"{name}: expected an array, got None; check that the forward and "
+            "backward of the layers around it return their arrays."
+        )
+
+
+def _checked_forward(method: Callable[..., Array]) -> Callable[..., Array]:
+    """Wrap a subclass's ``forward`` so that it receives a checked array."""
+
+    @functools.wraps(method)
+    def forward(self: Layer, x: Any, *args: Any, **kwargs: Any) -> Array:
+        # The common case, a non-empty float array, costs one type test.
+        # NOTE: NaN and infinity are not checked here, because that pass (or
+        # an np.errstate block, about 1 us) would slow every layer call. So
+        # infinity can make NumPy warn in a layer called on its own.
+        if type(x) is not np.ndarray or x.dtype.kind != "f" or x.size == 0:
+            x = self._prepare_input(x)
+        return method(self, x, *args, **kwargs)
+
+    return forward
+
+
+def _checked_backward(method: Callable[..., Array]) -> Callable[..., Array]:
+    """Wrap a subclass's ``backward`` so that it receives a float array."""
+
+    @functools.wraps(method)
+    def backward(self: Layer, grad_output: Any, *args: Any, **kwargs: Any) -> Array:
+        if type(grad_output) is not np.ndarray or grad_output.dtype.kind != "f":
+            grad_output = self._prepare(grad_output, "backward grad_output")
+        return method(self, grad_output, *args, **kwargs)
+
+    return backward

@@ -34,6 +34,8 @@ class Embedding(Layer):
         (1, 3, 4)
     """
 
+    integer_input = True
+
     def __init__(
         self,
         num_embeddings: int,
@@ -78,15 +80,15 @@ class Embedding(Layer):
                 f"{self.name}.forward: expected an integer array of ids, got "
                 f"dtype {x.dtype}; convert with x.astype(np.int64)."
             )
-        ids = x.astype(np.intp)
-        if ids.size and (ids.min() < 0 or ids.max() >= self.num_embeddings):
-            bad_id = ids.min() if ids.min() < 0 else ids.max()
+        # Checked before the cast, which would wrap a float such as 1e30.
+        if x.size and (x.min() < 0 or x.max() >= self.num_embeddings):
+            bad_id = x.min() if x.min() < 0 else x.max()
             raise InputValueError(
                 f"{self.name}.forward: expected ids in [0, "
                 f"{self.num_embeddings}), got {bad_id}; raise num_embeddings "
                 "or map unknown tokens to a reserved id."
             )
-        return ids
+        return x.astype(np.intp)
 
     def forward(self, x: Array, training: bool = False) -> Array:
         """Look up the vector of every id.

@@ -6,7 +6,11 @@ from typing import Any
 
 import numpy as np
 
-from microframe._validation import as_numeric_array
+from microframe._validation import (
+    as_numeric_array,
+    check_finite,
+    ignore_float_errors,
+)
 from microframe.errors import (
     ConfigurationError,
     InputValueError,
@@ -44,7 +48,7 @@ class Loss:
         if reduction not in _REDUCTIONS:
             raise ConfigurationError(
                 f"{type(self).__name__} reduction must be one of {_REDUCTIONS}, "
-                f"got {reduction!r}."
+                f"got {reduction!r}; pass reduction='mean' or reduction='sum'."
             )
         self.reduction = reduction
         self._cache: tuple[Array, Array, Array | None, float] | None = None
@@ -68,13 +72,31 @@ class Loss:
         """
         y_pred_array = self._prepare_prediction(y_pred)
         y_true_array = self._prepare_target(y_true, y_pred_array)
-        values = self._values(y_true_array, y_pred_array)
+        check_finite(y_true_array, f"{self.name} y_true")
+        with ignore_float_errors():
+            values = self._values(y_true_array, y_pred_array)
         weights = self._prepare_weights(sample_weight, values)
         scale = 1.0 if self.reduction == "sum" else 1.0 / max(values.size, 1)
         self._cache = (y_true_array, y_pred_array, weights, scale)
         if weights is not None:
             values = values * weights
         return float(values.sum() * scale)
+
+    def check_target(self, y_true: Any, output_shape: tuple[int, ...]) -> None:
+        """Check ``y_true`` against an output shape, without computing the loss.
+
+        ``fit`` and ``evaluate`` call this before the first batch, so a bad
+        label or target shape raises before any weight changes.
+
+        Raises:
+            ShapeError: if ``y_true`` does not fit ``output_shape``.
+            InputValueError: if a target is invalid, such as a label out of
+                range.
+        """
+        # A zero-strided placeholder stands in for the predictions: zero is
+        # a valid probability and the array takes no memory.
+        placeholder = np.broadcast_to(np.zeros((), np.float64), output_shape)
+        self._prepare_target(y_true, placeholder)
 
     def backward(self) -> Array:
         """Return the gradient of the last loss value for ``y_pred``.
@@ -83,8 +105,9 @@ class Loss:
             Returns the shape of the last ``y_pred``.
         """
         y_true, y_pred, weights, scale = self._require_cache()
-        grad = self._gradient(y_true, y_pred)
-        return self._finish_gradient(grad, weights, scale, y_pred.dtype)
+        with ignore_float_errors():
+            grad = self._gradient(y_true, y_pred)
+            return self._finish_gradient(grad, weights, scale, y_pred.dtype)
 
     def grad_through(self, activation: Layer) -> Array | None:
         """Return the gradient for ``activation``'s input, when it simplifies.
@@ -128,6 +151,11 @@ class Loss:
                 f"{self.name}: expected y_pred with a batch axis, got a scalar; "
                 "pass an array of shape (N,) or (N, K)."
             )
+        if len(array) == 0:
+            raise ShapeError(
+                f"{self.name}: expected at least one sample, got y_pred of shape "
+                f"{array.shape}; pass a non-empty batch."
+            )
         return array
 
     def _prepare_target(self, y_true: Any, y_pred: Array) -> Array:
@@ -148,14 +176,20 @@ class Loss:
             raise ShapeError(
                 f"{self.name}: expected sample_weight of shape ({n},), one "
                 "weight per sample, or the leading axes of the loss values "
-                f"{values.shape}; got {weights.shape}."
+                f"{values.shape}, got {weights.shape}; pass one weight for "
+                "each row of y_pred."
             )
-        weights = weights.astype(values.dtype)
-        if not np.all(np.isfinite(weights)) or np.any(weights < 0):
+        weights = weights.astype(np.float64)
+        bad = ~np.isfinite(weights) | (weights < 0)
+        if bad.any():
+            index = np.unravel_index(int(np.argmax(bad)), bad.shape)
             raise InputValueError(
-                f"{self.name}: sample_weight must be finite and non-negative; "
-                "check the weights you passed."
+                f"{self.name}: expected finite, non-negative sample_weight, got "
+                f"{weights[index]} at index {tuple(int(i) for i in index)}; use 0 "
+                "to ignore a sample."
             )
+        with ignore_float_errors():
+            weights = weights.astype(values.dtype)
         shaped: Array = weights.reshape(
             weights.shape + (1,) * (values.ndim - weights.ndim)
         )

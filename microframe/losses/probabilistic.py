@@ -208,7 +208,8 @@ class SparseCategoricalCrossEntropy(Loss):
         target = as_numeric_array(y_true, f"{self.name} y_true")
         if y_pred.ndim != 2:
             raise ShapeError(
-                f"{self.name}: expected y_pred of shape (N, C), got {y_pred.shape}."
+                f"{self.name}: expected y_pred of shape (N, C), got "
+                f"{y_pred.shape}; end the model with one unit per class."
             )
         n, classes = y_pred.shape
         if target.shape == (n, 1):
@@ -229,7 +230,8 @@ class SparseCategoricalCrossEntropy(Loss):
             bad = int(labels[(labels < 0) | (labels >= classes)][0])
             raise InputValueError(
                 f"{self.name}: label {bad} is out of range for {classes} classes; "
-                f"labels must be in [0, {classes - 1}]."
+                f"labels must be in [0, {classes - 1}], so map them to "
+                "0..C-1 or give the output layer one unit per class."
             )
         if not self.from_logits:
             _check_probabilities(y_pred, self.name)

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from microframe._optional import import_optional
-from microframe.errors import ConfigurationError, ShapeError
+from microframe.errors import ConfigurationError, InputTypeError, ShapeError
 from microframe.layers.base import Layer
 from microframe.model import Sequential
 from microframe.onnx import activations, core, spatial
@@ -20,8 +20,8 @@ from microframe.onnx.registry import INTEGER_INPUT_LAYERS, Shape, converter_for
 # The converter modules register their rules when imported.
 _CONVERTER_MODULES = (activations, core, spatial)
 
-# Opset 17 with IR version 8 loads in onnxruntime 1.14 and later, and the
-# converters use no operator that a newer opset changed.
+# Opset 17 is the first with a LayerNormalization operator, so it is the
+# oldest opset that every converter can target. Its IR version is 8.
 DEFAULT_OPSET = 17
 _IR_VERSIONS = {17: 8, 18: 8, 19: 9, 20: 9, 21: 10}
 BATCH_AXIS_NAME = "N"
@@ -62,6 +62,11 @@ def export(
         UnsupportedLayerError: for a layer without an ONNX converter.
         ConfigurationError: for an unknown opset or a missing input shape.
     """
+    if not isinstance(model, Sequential):
+        raise InputTypeError(
+            "microframe.onnx.export: expected a Sequential model, got "
+            f"{type(model).__name__}; wrap the layers in Sequential([...])."
+        )
     onnx = import_optional("onnx", "microframe[onnx]", "microframe.onnx.export")
     if opset not in _IR_VERSIONS:
         raise ConfigurationError(

@@ -54,7 +54,8 @@ class SGD(Optimizer):
         self.nesterov = bool(nesterov)
         if self.nesterov and self.momentum == 0.0:
             raise ConfigurationError(
-                "SGD nesterov=True needs momentum > 0, got momentum=0.0."
+                "SGD nesterov=True needs momentum > 0, got momentum=0.0; set "
+                "momentum (for example 0.9) or nesterov=False."
             )
         self.weight_decay = check_number(weight_decay, "SGD weight_decay", low=0.0)
 

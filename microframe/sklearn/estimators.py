@@ -289,7 +289,7 @@ class NeuralNetRegressor(RegressorMixin, _NeuralNetBase):  # type: ignore[misc]
     standardise targets of large magnitude first (for example with
     ``TransformedTargetRegressor``).
 
-    Args: the same as ``NeuralNetClassifier``.
+    It takes the same arguments as ``NeuralNetClassifier``.
 
     Attributes:
         model_: the trained ``Sequential``.

@@ -166,7 +166,7 @@ def explain_step(
     if np.ndim(x) == 1:
         # One sample: its targets become a batch of one row, as x did.
         y = np.reshape(y, (1, -1))
-    target = prepare_y(y, batch, model.dtype, "explain_step y")
+    target = prepare_y(y, batch, model.dtype, "explain_step")
     if loss is not None:
         loss_object = losses.get(loss)
     elif model.loss is not None:
