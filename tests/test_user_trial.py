@@ -36,6 +36,7 @@ from microframe.initializers import GlorotUniform
 from microframe.layers.base import Array
 from microframe.losses import Loss
 from microframe.metrics import AUC, MeanAbsoluteError, Precision
+from microframe.viz import plot_decision_boundary
 
 X = np.arange(24, dtype=np.float64).reshape(8, 3) / 10.0
 Y = np.array([0.0, 1.0, 0.0, 1.0, 1.0, 0.0, 1.0, 0.0])
@@ -314,3 +315,18 @@ def test_plot_model_new_folder(tmp_path: Path) -> None:
     target = tmp_path / "pictures" / "model.png"
     assert small_model().plot(target, X[:1]) == target
     assert target.read_bytes().startswith(b"\x89PNG")
+
+
+def test_decision_boundary_string_labels(tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib")
+    model = Sequential([Dense(2, 1), Sigmoid()], seed=0)
+    labels = np.array(["no", "yes", "no", "yes"])
+    with pytest.raises(InputTypeError, match=r"plot_decision_boundary y: .*<U3"):
+        plot_decision_boundary(model, X[:4, :2], labels, tmp_path / "b.png")
+
+
+def test_decision_boundary_label_count(tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib")
+    model = Sequential([Dense(2, 1), Sigmoid()], seed=0)
+    with pytest.raises(ShapeError, match=r"len\(x\)=4 and len\(y\)=3"):
+        plot_decision_boundary(model, X[:4, :2], Y[:3], tmp_path / "b.png")
