@@ -204,3 +204,16 @@ def check_number(
             "pass a value inside this interval."
         )
     return number
+
+
+def reject_class(value: Any, base: type, name: str) -> None:
+    """Raise ``InputTypeError`` when ``value`` is a subclass of ``base``.
+
+    Passing ``Adam`` instead of ``Adam()`` is a common slip, and the
+    generic "unknown" message would not show the fix.
+    """
+    if isinstance(value, type) and issubclass(value, base):
+        raise InputTypeError(
+            f"{name}: expected an instance of {base.__name__}, got the class "
+            f"{value.__name__}; create one with {value.__name__}()."
+        )

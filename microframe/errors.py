@@ -4,6 +4,7 @@ Every error a user can trigger is a subclass of :class:`MicroframeError` and of
 the built-in ``ValueError`` or ``TypeError``, so existing ``except ValueError``
 blocks keep working. The exceptions are ``MissingDependencyError``, an
 ``ImportError``, and ``UnsupportedLayerError``, a ``NotImplementedError``.
+``MissingParameterError`` is also a ``KeyError``.
 Messages follow one form: the component, what it expected, what it
 received, and how to fix it.
 """
@@ -41,6 +42,17 @@ class ConfigurationError(MicroframeError, ValueError):
 
 class NotFittedError(MicroframeError, ValueError):
     """A model was used before the step it depends on, such as ``compile``."""
+
+
+class MissingParameterError(NotFittedError, KeyError):
+    """A layer read a parameter that its ``init_params`` never created.
+
+    It is also a ``KeyError``, so code that looks parameters up with
+    ``try``/``except KeyError`` keeps working.
+    """
+
+    # KeyError.__str__ would show the message quoted; show it as written.
+    __str__ = NotFittedError.__str__
 
 
 class NonFiniteLossError(MicroframeError, ValueError):

@@ -7,7 +7,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from microframe.errors import GradientCheckError, InputTypeError
+from microframe.errors import ConfigurationError, GradientCheckError, InputTypeError
 from microframe.layers.base import Array, Layer
 from microframe.losses.base import Loss
 
@@ -88,10 +88,21 @@ def gradcheck(
         a ``GradcheckReport`` with the largest scaled error per array.
     """
     layers = _layers_of(target)
-    for layer in layers:
+    for index, layer in enumerate(layers):
         if not layer.built:
             layer.build(np.random.default_rng(seed), np.float64)
+        if layer.dtype != np.float64:
+            raise ConfigurationError(
+                f"gradcheck: expected float64 layers, got {layer.dtype} in layer "
+                f"{index} ({layer.name}); float32 rounding swamps the finite "
+                "differences, so create the model with Sequential(..., "
+                "dtype=np.float64) or build the layer with layer.build(rng, "
+                "np.float64)."
+            )
     x_array = np.array(x)
+    if x_array.dtype.kind == "f":
+        # Nudges of epsilon are lost in float32 inputs, even in a float64 model.
+        x_array = x_array.astype(np.float64)
     model: _Differentiable = target
 
     def objective() -> float:

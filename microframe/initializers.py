@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import DTypeLike, NDArray
 
-from microframe._validation import check_number
+from microframe._validation import check_number, reject_class
 from microframe.errors import ConfigurationError
 
 _FAN_MODES = ("fan_in", "fan_out", "fan_avg")
@@ -312,6 +312,7 @@ def get(identifier: str | Initializer) -> Initializer:
     """
     if isinstance(identifier, Initializer):
         return identifier
+    reject_class(identifier, Initializer, "initializer")
     if isinstance(identifier, str) and identifier.lower() in _BY_NAME:
         return _BY_NAME[identifier.lower()]()
     raise ConfigurationError(

@@ -18,6 +18,7 @@ from microframe._validation import (
     cast_finite,
     check_positive_int,
     ignore_float_errors,
+    reject_class,
 )
 from microframe.activations import Identity, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh
 from microframe.activations.extra import (
@@ -37,7 +38,11 @@ from microframe.callbacks import (
     ProgressBar,
     TerminateOnNaN,
 )
-from microframe.errors import ConfigurationError, InputTypeError, ShapeError
+from microframe.errors import (
+    ConfigurationError,
+    InputTypeError,
+    ShapeError,
+)
 from microframe.layers.base import Array, Layer
 from microframe.layers.dense import Dense
 from microframe.training import (
@@ -128,6 +133,7 @@ class Sequential:
     def _check_layers(self) -> None:
         seen: set[int] = set()
         for position, layer in enumerate(self.layers):
+            reject_class(layer, Layer, f"Sequential position {position}")
             if not isinstance(layer, Layer):
                 raise InputTypeError(
                     f"Sequential: expected Layer objects, got {type(layer).__name__} "
@@ -158,6 +164,12 @@ class Sequential:
         with ignore_float_errors():
             for layer in self.layers:
                 out = layer.forward(out, training=training)
+                if not isinstance(out, np.ndarray):
+                    raise InputTypeError(
+                        f"{layer.name}.forward: expected the output as a NumPy "
+                        f"array, got {type(out).__name__}; return the layer's "
+                        "output array."
+                    )
         return out
 
     def __call__(self, x: Any, training: bool = False) -> Array:
@@ -246,7 +258,7 @@ class Sequential:
         Args:
             loss: a ``Loss`` or its name; omitted, it is matched to the
                 output layer (Sigmoid: binary cross-entropy; Softmax:
-                categorical cross-entropy, sparse for integer labels;
+                categorical cross-entropy, sparse for one label per sample;
                 otherwise mean squared error).
             optimizer: an ``Optimizer`` or its name; ``Adam()`` when omitted.
             metrics: metric objects or names, such as ``["accuracy"]``.
@@ -255,6 +267,11 @@ class Sequential:
             ConfigurationError: for a probability loss on an output that is
                 not squashed into ``[0, 1]``.
         """
+        if isinstance(metrics, str):
+            raise InputTypeError(
+                f"compile: expected a list of metrics, got the string {metrics!r}; "
+                f"pass metrics=[{metrics!r}]."
+            )
         self.loss = losses.get(loss) if loss is not None else None
         self.optimizer = optimizers.get(optimizer) if optimizer is not None else None
         self.metrics = [_get_metric(m) for m in (metrics or [])]
@@ -263,9 +280,18 @@ class Sequential:
 
     def _check_loss_matches_output(self, loss: losses.Loss) -> None:
         last = self.layers[-1] if self.layers else None
-        if not isinstance(loss, _PROBABILITY_LOSSES) or getattr(
-            loss, "from_logits", False
-        ):
+        if not isinstance(loss, _PROBABILITY_LOSSES):
+            return
+        if getattr(loss, "from_logits", False):
+            if isinstance(last, (Sigmoid, Softmax)):
+                warnings.warn(
+                    f"compile: {type(loss).__name__}(from_logits=True) after a "
+                    f"{last.name} output applies {last.name} twice, which slows "
+                    f"or stalls training; remove the {last.name} layer or use "
+                    "from_logits=False.",
+                    UserWarning,
+                    stacklevel=3,
+                )
             return
         binary = isinstance(loss, losses.BinaryCrossEntropy)
         if binary and isinstance(last, Softmax):
@@ -292,7 +318,9 @@ class Sequential:
                 f"{type(loss).__name__}(from_logits=True)."
             )
 
-    def _resolve_defaults(self, y: Array) -> tuple[losses.Loss, optimizers.Optimizer]:
+    def _resolve_defaults(
+        self, y: Array, caller: str = "fit"
+    ) -> tuple[losses.Loss, optimizers.Optimizer]:
         chosen = []
         loss = self.loss
         if loss is None:
@@ -307,7 +335,7 @@ class Sequential:
         if chosen and not self._announced_defaults:
             self._announced_defaults = True
             warnings.warn(
-                "fit: the model was not compiled, so it uses "
+                f"{caller}: the model was not compiled, so it uses "
                 + ", ".join(chosen)
                 + "; call model.compile(loss=..., optimizer=...) to choose.",
                 DefaultsWarning,
@@ -320,10 +348,9 @@ class Sequential:
         if isinstance(last, Sigmoid):
             return losses.BinaryCrossEntropy()
         if isinstance(last, Softmax):
-            integer_labels = y.dtype.kind in "iu" and (
-                y.ndim == 1 or (y.ndim == 2 and y.shape[1] == 1)
-            )
-            if integer_labels:
+            # One value per sample is a class label whatever its dtype, since
+            # labels read from a file are often floats such as 2.0.
+            if y.ndim == 1 or (y.ndim == 2 and y.shape[1] == 1):
                 return losses.SparseCategoricalCrossEntropy()
             return losses.CategoricalCrossEntropy()
         return losses.MeanSquaredError()
@@ -391,6 +418,11 @@ class Sequential:
                 ``terminate_on_nan``); the weights are those of the last
                 good step.
         """
+        if not self.layers:
+            raise ConfigurationError(
+                "fit: the model has no layers, so there is nothing to train; "
+                "pass the layers to Sequential([...])."
+            )
         epochs = check_positive_int(epochs, "fit epochs", minimum=0)
         batch_size = check_positive_int(batch_size, "fit batch_size")
         if isinstance(verbose, bool):
@@ -427,17 +459,20 @@ class Sequential:
 
         history = History()
         metric_list = self._resolve_metrics(y_array, x_array.shape)
+        # Epochs are numbered from the model's first fit, so a second call
+        # shows "Epoch 3/3" rather than "Epoch 3/1".
+        last_epoch = self.epochs_trained + epochs
         callback_list = self._callback_list(
             history,
             callbacks,
-            epochs=epochs,
+            epochs=last_epoch,
             verbose=verbose,
             terminate_on_nan=terminate_on_nan,
         )
         callback_list.set_model(self)
         callback_list.set_params(
             {
-                "epochs": epochs,
+                "epochs": last_epoch,
                 "steps": math.ceil(len(x_array) / batch_size),
                 "samples": len(x_array),
                 "batch_size": batch_size,
@@ -638,7 +673,7 @@ class Sequential:
         # x is cast one batch at a time, as in predict.
         x_array = check_x(x, "evaluate", "x", self._check_input_features)
         y_array = prepare_y(y, x_array, self.dtype, "evaluate")
-        loss, _ = self._resolve_defaults(y_array)
+        loss, _ = self._resolve_defaults(y_array, "evaluate")
         self._check_targets(loss, x_array, y_array)
         weights = prepare_sample_weight(
             sample_weight, class_weight, y_array, loss, "evaluate"

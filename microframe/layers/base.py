@@ -11,7 +11,14 @@ from numpy.typing import DTypeLike, NDArray
 
 from microframe._config import constructor_config
 from microframe._validation import as_numeric_array
-from microframe.errors import FormatError, NotFittedError, ShapeError
+from microframe.errors import (
+    ConfigurationError,
+    FormatError,
+    InputTypeError,
+    MissingParameterError,
+    NotFittedError,
+    ShapeError,
+)
 
 Array = NDArray[Any]
 
@@ -43,6 +50,14 @@ class Parameters(dict[str, Array]):
         # reshape(-1) a view, which gradcheck's in-place nudges rely on.
         copy = np.array(array, dtype=self._owner.dtype, order="C")
         super().__setitem__(key, copy)
+
+    def __missing__(self, key: str) -> Array:
+        raise MissingParameterError(
+            f"{self._owner.name}.params has no entry {key!r} (it has "
+            f"{sorted(self)}); create it in init_params(self, rng), which runs "
+            "once when the layer is built: by Sequential, by layer.build(), or "
+            "by self.ensure_built() at the start of forward."
+        )
 
     def update(self, *args: Any, **kwargs: Any) -> None:
         """Assign each entry through ``__setitem__``, so it is checked and cast."""
@@ -139,6 +154,12 @@ class Layer:
                 unseeded one when omitted.
             dtype: floating dtype for parameters; float32 when omitted.
         """
+        if "params" not in vars(self):
+            raise ConfigurationError(
+                f"{type(self).__name__}: the layer has no params dict, because its "
+                "__init__ did not call the base class; add super().__init__() as "
+                "the first line of __init__."
+            )
         self.rng = rng if rng is not None else np.random.default_rng()
         if dtype is not None:
             self.dtype = np.dtype(dtype)
@@ -155,7 +176,7 @@ class Layer:
 
     def ensure_built(self) -> None:
         """Build the layer with defaults if nothing has built it yet."""
-        if not self.built:
+        if not getattr(self, "built", False):
             self.build()
 
     def forward(self, x: Array, training: bool = False) -> Array:
@@ -235,6 +256,7 @@ class Layer:
 
     def _prepare_input(self, value: Any) -> Array:
         """Return the input of ``forward`` as a non-empty numeric array."""
+        _reject_none(value, f"{self.name}.forward x")
         array = as_numeric_array(value, f"{self.name}.forward x")
         if array.size == 0:
             raise ShapeError(
@@ -260,6 +282,7 @@ class Layer:
         """
         if type(value) is np.ndarray and value.dtype.kind == "f":
             return value
+        _reject_none(value, f"{self.name}.{argument}")
         array = as_numeric_array(value, f"{self.name}.{argument}")
         if array.dtype.kind == "f":
             return array
@@ -282,6 +305,16 @@ class Layer:
                 f"{grad_output.shape}; pass the gradient of the loss for this "
                 "layer's output."
             )
+
+
+def _reject_none(value: Any, name: str) -> None:
+    # In a model, None here is what a custom neighbour's forward or backward
+    # returned when it lacks a return statement.
+    if value is None:
+        raise InputTypeError(
+            f"{name}: expected an array, got None; check that the forward and "
+            "backward of the layers around it return their arrays."
+        )
 
 
 def _checked_forward(method: Callable[..., Array]) -> Callable[..., Array]:

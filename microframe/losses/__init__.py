@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from microframe._validation import reject_class
 from microframe.errors import ConfigurationError
 from microframe.losses.base import Loss, align_target
 from microframe.losses.probabilistic import (
@@ -28,6 +29,7 @@ def get(identifier: str | Loss) -> Loss:
     """Return the loss named ``identifier`` (Keras names work), or the object itself."""
     if isinstance(identifier, Loss):
         return identifier
+    reject_class(identifier, Loss, "loss")
     if isinstance(identifier, str) and identifier.lower() in _BY_NAME:
         return _BY_NAME[identifier.lower()]()
     raise ConfigurationError(

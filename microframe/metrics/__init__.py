@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from microframe._validation import reject_class
 from microframe.errors import ConfigurationError
 from microframe.metrics.accuracy import (
     BinaryAccuracy,
@@ -48,6 +49,7 @@ def get(identifier: str | Metric) -> Metric | str:
     """
     if isinstance(identifier, Metric):
         return identifier
+    reject_class(identifier, Metric, "metric")
     if isinstance(identifier, str):
         key = identifier.lower()
         if key in ("accuracy", "acc"):

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from microframe._validation import as_numeric_array
-from microframe.errors import ShapeError
+from microframe.errors import InputValueError, ShapeError
 from microframe.layers.base import Array
 
 
@@ -54,6 +54,11 @@ def broadcast_weights(sample_weight: Any, values: Array, owner: str) -> Array:
             f"{owner}: expected sample_weight of shape ({values.shape[0]},) or "
             f"{values.shape[:2]}..., the leading axes of the values "
             f"{values.shape}, got {weights.shape}."
+        )
+    if not np.all(np.isfinite(weights)) or np.any(weights < 0):
+        raise InputValueError(
+            f"{owner}: sample_weight must be finite and non-negative; check the "
+            "weights you passed."
         )
     shaped = weights.reshape(weights.shape + (1,) * (values.ndim - weights.ndim))
     return np.broadcast_to(shaped, values.shape)

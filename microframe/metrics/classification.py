@@ -131,11 +131,16 @@ class AUC(Metric):
 
 
 def roc_auc(labels: Array, scores: Array, weights: Array) -> float:
-    """Return the weighted area under the ROC curve, NaN with one class only.
+    """Return the weighted area under the ROC curve.
+
+    The result is NaN when only one class is present or a score is NaN.
 
     Shapes:
         labels, scores, weights: ``(M,)``, one entry per decision.
     """
+    if np.isnan(scores).any():
+        # Sorting would put NaN scores last and report a made-up area.
+        return float("nan")
     order = np.argsort(-scores, kind="stable")
     scores, labels, weights = scores[order], labels[order], weights[order]
     true_positives = np.cumsum(weights * labels)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from microframe._validation import reject_class
 from microframe.errors import ConfigurationError
 from microframe.optimizers.adagrad import Adagrad
 from microframe.optimizers.adam import Adam, AdamW
@@ -26,6 +27,7 @@ def get(identifier: str | Optimizer) -> Optimizer:
     """Return the optimizer named ``identifier`` with its defaults, or the object."""
     if isinstance(identifier, Optimizer):
         return identifier
+    reject_class(identifier, Optimizer, "optimizer")
     if isinstance(identifier, str) and identifier.lower() in _BY_NAME:
         return _BY_NAME[identifier.lower()]()
     raise ConfigurationError(

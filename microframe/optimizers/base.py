@@ -8,7 +8,12 @@ from typing import Any
 import numpy as np
 
 from microframe._validation import check_number
-from microframe.errors import ConfigurationError, NotFittedError
+from microframe.errors import (
+    ConfigurationError,
+    InputTypeError,
+    NotFittedError,
+    ShapeError,
+)
 from microframe.layers.base import Array, Layer
 
 LearningRate = float | Callable[[int], float]
@@ -91,6 +96,12 @@ class Optimizer:
 
     def step(self, layers: Sequence[Layer]) -> None:
         """Clip the gradients of ``layers``, then update their parameters once."""
+        if isinstance(layers, Layer) or hasattr(layers, "layers"):
+            raise InputTypeError(
+                f"{type(self).__name__}.step: expected a list of layers, got "
+                f"{type(layers).__name__}; pass model.layers, or [layer] for a "
+                "single layer."
+            )
         learning_rate = self.current_learning_rate()
         entries = self._collect(layers)
         if self.clipnorm is not None or self.global_clipnorm is not None:
@@ -111,7 +122,15 @@ class Optimizer:
                 if grad is None:
                     raise NotFittedError(
                         f"{type(self).__name__}.step: {layer.name} has no "
-                        f"gradient for {name!r}; call backward before step."
+                        f"gradient for {name!r}; call backward before step, and "
+                        f"make {layer.name}.backward set grads[{name!r}]."
+                    )
+                if np.shape(grad) != param.shape:
+                    raise ShapeError(
+                        f"{type(self).__name__}.step: {layer.name}.grads[{name!r}] "
+                        f"has shape {np.shape(grad)}, but the parameter has shape "
+                        f"{param.shape}; backward must store one gradient per "
+                        "parameter entry, summed over the batch."
                     )
                 entries.append((f"{index}.{name}", param, grad))
         return entries
@@ -180,6 +199,13 @@ class Optimizer:
         slots = self.state.setdefault(key, {})
         if slot not in slots:
             slots[slot] = np.full_like(like, fill)
+        elif slots[slot].shape != like.shape:
+            raise ShapeError(
+                f"{type(self).__name__}: the state {slot!r} of parameter {key!r} "
+                f"has shape {slots[slot].shape}, but the parameter has shape "
+                f"{like.shape}; an optimizer keeps state for one model, so give "
+                "each model its own optimizer object."
+            )
         return slots[slot]
 
 

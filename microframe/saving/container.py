@@ -13,6 +13,7 @@ code.
 
 from __future__ import annotations
 
+import errno
 import io
 import json
 import os
@@ -120,8 +121,27 @@ def atomic_file(path: str | os.PathLike[str]) -> Iterator[IO[bytes]]:
     umask, like a file opened with ``open(path, "wb")``. If the body raises,
     the temporary file is removed and ``path`` is left unchanged.
     """
+    if not isinstance(path, (str, os.PathLike)):
+        raise InputTypeError(
+            f"save: expected a file path (str or os.PathLike), got "
+            f"{type(path).__name__}; pass a path such as 'model.mfz'."
+        )
     target = os.fspath(path)
     folder = os.path.dirname(os.path.abspath(target))
+    # Checked here so that the error names the user's path rather than
+    # the temporary file.
+    if os.path.isdir(target):
+        raise IsADirectoryError(
+            errno.EISDIR,
+            f"save: {target!r} is a folder; pass a file path inside it, such "
+            f"as {os.path.join(target, 'model.mfz')!r}",
+        )
+    if not os.path.isdir(folder):
+        raise FileNotFoundError(
+            errno.ENOENT,
+            f"save: the folder {folder!r} does not exist; create it first, "
+            "for example with os.makedirs(folder, exist_ok=True)",
+        )
     temporary = os.path.join(
         folder, f".{os.path.basename(target)}.{secrets.token_hex(6)}.tmp"
     )
@@ -163,6 +183,11 @@ def read_archive(source: Source) -> tuple[dict[str, Any], list[Array]]:
         OSError: when ``source`` cannot be opened, for example
             ``FileNotFoundError``.
     """
+    if not isinstance(source, (str, os.PathLike)) and not hasattr(source, "read"):
+        raise InputTypeError(
+            f"load: expected a file path or a binary file object opened for "
+            f"reading, got {type(source).__name__}; pass the path given to save."
+        )
     if isinstance(source, (str, os.PathLike)):
         # Errors from open() itself, such as a missing file or a denied
         # permission, are raised as they are: the file was never read.

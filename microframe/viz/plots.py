@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from microframe._validation import as_numeric_array, check_same_length
 from microframe.errors import MissingDependencyError, NotFittedError, ShapeError
 from microframe.layers.base import Array
 from microframe.viz._network import (
@@ -59,6 +60,8 @@ def _new_figure(width: float, height: float) -> Figure:
 
 def _save(figure: Figure, path: str | Path) -> Path:
     target = Path(path)
+    # As History.plot does, create the folder rather than fail inside matplotlib.
+    target.parent.mkdir(parents=True, exist_ok=True)
     figure.savefig(target, format="png", bbox_inches="tight")
     return target
 
@@ -231,7 +234,8 @@ def plot_decision_boundary(
             "plot_decision_boundary: expected x of shape (N, 2), got shape "
             f"{points.shape}; project the data to two features first."
         )
-    labels = np.asarray(y)
+    labels = as_numeric_array(y, "plot_decision_boundary y")
+    check_same_length(points, labels, "y")
     if labels.ndim == 2 and labels.shape[1] > 1:
         labels = labels.argmax(axis=1)
     labels = labels.reshape(len(points), -1)[:, 0]
