@@ -307,7 +307,10 @@ def test_metric_negative_weight() -> None:
 
 
 def test_viz_missing_dependency_class() -> None:
-    assert microframe.viz.MissingDependencyError is MissingDependencyError
+    from microframe.viz import plots, render
+
+    assert plots.MissingDependencyError is MissingDependencyError
+    assert render.MissingDependencyError is MissingDependencyError
 
 
 def test_plot_model_new_folder(tmp_path: Path) -> None:
