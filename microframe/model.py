@@ -334,6 +334,9 @@ class Sequential:
         if validation is not None:
             is_classification = isinstance(loss, _PROBABILITY_LOSSES)
             warn_single_class(validation[1], is_classification)
+        targets = self._prepare_targets(loss, x_array, y_array)
+        if weights is not None:
+            weights = weights.astype(self.dtype)
 
         history = History()
         extra: list[Callback] = list(callbacks or [])
@@ -344,7 +347,7 @@ class Sequential:
         run_epochs(
             self,
             x=BatchGatherer(x_array, batch_size),
-            y=BatchGatherer(y_array, batch_size),
+            y=BatchGatherer(targets, batch_size),
             weights=weights,
             loss=loss,
             optimizer=optimizer,
@@ -356,6 +359,17 @@ class Sequential:
             callbacks=callback_list,
         )
         return history
+
+    def _prepare_targets(self, loss: losses.Loss, x: Array, y: Array) -> Array:
+        """Check every target once, so that ``fit``'s batches can skip the checks.
+
+        The loss needs the shape and dtype of the model's output, which a
+        forward pass on the first sample gives; a broadcast view stands in
+        for the output on all samples without allocating it.
+        """
+        probe = self.forward(x[:1])
+        stand_in = np.broadcast_to(probe, (len(y),) + probe.shape[1:])
+        return loss.prepare_targets(y, stand_in)
 
     def _prepare_validation_data(
         self, data: tuple[Any, ...]

@@ -114,6 +114,15 @@ class Layer:
         """Fill ``grads`` and return the gradient for the layer's input."""
         raise NotImplementedError(f"{self.name} must implement backward(grad_output).")
 
+    def backward_params(self, grad_output: Array) -> None:
+        """Fill ``grads`` only, for a layer whose input gradient nothing reads.
+
+        ``fit`` calls this on the first layer instead of ``backward``. This
+        default runs ``backward`` and drops the input gradient; layers where
+        that gradient is costly, such as ``Dense``, override it to skip it.
+        """
+        self.backward(grad_output)
+
     def compute_output_shape(
         self, input_shape: tuple[int | None, ...]
     ) -> tuple[int | None, ...]:

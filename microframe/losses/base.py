@@ -58,7 +58,7 @@ class Loss:
         return f"{self.name}(reduction={self.reduction!r})"
 
     def __call__(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> float:
-        """Return the reduced loss and cache what ``backward`` needs.
+        """Check the inputs, return the reduced loss and cache what ``backward`` needs.
 
         Shapes:
             y_true: like ``y_pred``; ``(N,)`` is accepted for ``(N, 1)``.
@@ -66,13 +66,42 @@ class Loss:
             sample_weight: ``(N,)``, non-negative.
         """
         y_pred_array = self._prepare_prediction(y_pred)
-        y_true_array = self._prepare_target(y_true, y_pred_array)
-        values = self._values(y_true_array, y_pred_array)
-        weights = self._prepare_weights(sample_weight, values)
+        self._check_prediction(y_pred_array)
+        y_true_array = self.prepare_targets(y_true, y_pred_array)
+        weights = self._prepare_weights(sample_weight, y_pred_array)
+        return self.forward(y_true_array, y_pred_array, weights)
+
+    def prepare_targets(self, y_true: Any, y_pred: Array) -> Array:
+        """Check ``y_true`` against ``y_pred`` and return it ready for ``forward``.
+
+        ``fit`` calls this once on all its targets, with a read-only
+        stand-in for ``y_pred`` of the output's shape and dtype
+        (``np.broadcast_to``), so that its batches can skip the checks.
+
+        Returns:
+            the targets aligned to ``y_pred``'s shape and cast to its dtype,
+            or integer labels for the sparse loss.
+        """
+        return self._prepare_target(y_true, y_pred)
+
+    def forward(
+        self, y_true: Array, y_pred: Array, sample_weight: Array | None = None
+    ) -> float:
+        """Return the reduced loss and cache what ``backward`` needs, unchecked.
+
+        The fast path of ``fit``: ``y_true`` must come from
+        ``prepare_targets``, ``y_pred`` must be a float array and
+        ``sample_weight`` a valid ``(N,)`` array in ``y_pred``'s dtype.
+        Call the loss object itself for the checked version.
+        """
+        values = self._values(y_true, y_pred)
         scale = 1.0 if self.reduction == "sum" else 1.0 / max(values.size, 1)
-        self._cache = (y_true_array, y_pred_array, weights, scale)
-        if weights is not None:
+        weights = None
+        if sample_weight is not None:
+            per_sample = (len(sample_weight),) + (1,) * (values.ndim - 1)
+            weights = sample_weight.reshape(per_sample)
             values = values * weights
+        self._cache = (y_true, y_pred, weights, scale)
         return float(values.sum() * scale)
 
     def backward(self) -> Array:
@@ -101,7 +130,8 @@ class Loss:
         if weights is not None:
             weights = weights.reshape(weights.shape + (1,) * (grad.ndim - weights.ndim))
             grad = grad * weights
-        grad *= scale
+        if scale != 1.0:
+            grad *= scale
         return grad.astype(dtype, copy=False)
 
     def _require_cache(self) -> tuple[Array, Array, Array | None, float]:
@@ -134,24 +164,26 @@ class Loss:
         target = align_target(target, y_pred, self.name)
         return np.asarray(target, dtype=y_pred.dtype)
 
-    def _prepare_weights(self, sample_weight: Any, values: Array) -> Array | None:
+    def _check_prediction(self, y_pred: Array) -> None:
+        """Raise if ``y_pred`` is outside the loss's domain; no check by default."""
+
+    def _prepare_weights(self, sample_weight: Any, y_pred: Array) -> Array | None:
         if sample_weight is None:
             return None
         weights = as_numeric_array(sample_weight, f"{self.name} sample_weight")
-        n = values.shape[0]
+        n = y_pred.shape[0]
         if weights.shape not in ((n,), (n, 1)):
             raise ShapeError(
                 f"{self.name}: expected sample_weight of shape ({n},), one "
                 f"weight per sample, got {weights.shape}."
             )
-        weights = weights.reshape(n).astype(values.dtype)
-        if not np.all(np.isfinite(weights)) or np.any(weights < 0):
+        cast: Array = weights.reshape(n).astype(y_pred.dtype)
+        if not np.all(np.isfinite(cast)) or np.any(cast < 0):
             raise InputValueError(
                 f"{self.name}: sample_weight must be finite and non-negative; "
                 "check the weights you passed."
             )
-        shaped: Array = weights.reshape((n,) + (1,) * (values.ndim - 1))
-        return shaped
+        return cast
 
 
 def align_target(y_true: Array, y_pred: Array, owner: str) -> Array:
