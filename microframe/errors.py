@@ -2,8 +2,10 @@
 
 Every error a user can trigger is a subclass of :class:`MicroframeError` and of
 the built-in ``ValueError`` or ``TypeError``, so existing ``except ValueError``
-blocks keep working. Messages follow one form: the component, what it
-expected, what it received, and how to fix it.
+blocks keep working. The exceptions are ``MissingDependencyError``, an
+``ImportError``, and ``UnsupportedLayerError``, a ``NotImplementedError``.
+Messages follow one form: the component, what it expected, what it
+received, and how to fix it.
 """
 
 from __future__ import annotations
@@ -25,6 +27,14 @@ class InputTypeError(MicroframeError, TypeError):
     """An argument has a type or dtype that microframe does not accept."""
 
 
+class MissingDependencyError(MicroframeError, ImportError):
+    """An optional package that a feature needs is not installed."""
+
+
+class UnsupportedLayerError(MicroframeError, NotImplementedError):
+    """A converter (ONNX, PyTorch) has no rule for a layer or module type."""
+
+
 class ConfigurationError(MicroframeError, ValueError):
     """A hyperparameter or setting is outside its valid range."""
 
@@ -39,3 +49,11 @@ class NonFiniteLossError(MicroframeError, ValueError):
 
 class GradientCheckError(MicroframeError, ValueError):
     """Analytic gradients disagree with finite differences."""
+
+
+class FormatError(MicroframeError, ValueError):
+    """A saved file is truncated, corrupt, hostile or from a newer format."""
+
+
+class UnknownClassError(MicroframeError, ValueError):
+    """A class is missing from the registry that saving and loading use."""

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import math
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -12,13 +14,30 @@ from numpy.typing import DTypeLike
 from microframe import losses, metrics, optimizers
 from microframe._validation import as_float_array, check_positive_int
 from microframe.activations import Identity, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh
-from microframe.callbacks import Callback, CallbackList, EpochLogger, History
+from microframe.activations.extra import (
+    ELU,
+    GELU,
+    SELU,
+    LogSoftmax,
+    SiLU,
+    Softplus,
+    Softsign,
+)
+from microframe.callbacks import (
+    Callback,
+    CallbackList,
+    EpochLogger,
+    History,
+    ProgressBar,
+    TerminateOnNaN,
+)
 from microframe.errors import ConfigurationError, InputTypeError, ShapeError
 from microframe.layers.base import Array, Layer
 from microframe.layers.dense import Dense
 from microframe.training import (
     BatchGatherer,
     batch_slices,
+    class_labels,
     prepare_sample_weight,
     prepare_x,
     prepare_y,
@@ -26,6 +45,7 @@ from microframe.training import (
     warn_single_class,
 )
 from microframe.training_loop import run_epochs
+from microframe.viz import explain, mermaid, plots
 
 _PROBABILITY_LOSSES = (
     losses.BinaryCrossEntropy,
@@ -37,7 +57,9 @@ _PROBABILITY_LOSSES = (
 # Output layers whose values are not probabilities, so a probability loss
 # after them needs from_logits=True. Custom layers are not listed: the loss
 # still checks at run time that its input lies in [0, 1].
-_UNSQUASHED_OUTPUTS = (Dense, Identity, ReLU, LeakyReLU, Tanh)
+# HardSigmoid is left out on purpose: its output lies in [0, 1].
+_UNSQUASHED_OUTPUTS: tuple[type[Layer], ...] = (Dense, Identity, ReLU, LeakyReLU, Tanh)
+_UNSQUASHED_OUTPUTS += (ELU, SELU, GELU, SiLU, Softplus, Softsign, LogSoftmax)
 
 
 class DefaultsWarning(UserWarning):
@@ -167,6 +189,24 @@ class Sequential:
             for key, value in values.items():
                 layer.params[key] = value
 
+    def save(self, path: Any, *, include_optimizer: bool = True) -> None:
+        """Write the model to ``path``; see ``microframe.saving.save_model``."""
+        from microframe.saving import save_model
+
+        save_model(self, path, include_optimizer=include_optimizer)
+
+    def save_weights(self, path: Any) -> None:
+        """Write the parameters alone; see ``microframe.saving.save_weights``."""
+        from microframe.saving import save_weights
+
+        save_weights(self, path)
+
+    def load_weights(self, path: Any) -> None:
+        """Set the parameters from a file; see ``microframe.saving.load_weights``."""
+        from microframe.saving import load_weights
+
+        load_weights(self, path)
+
     # -- configuration --------------------------------------------------
 
     def compile(
@@ -274,10 +314,12 @@ class Sequential:
         shuffle: bool = True,
         validation_split: float = 0.0,
         validation_data: tuple[Any, Any] | tuple[Any, Any, Any] | None = None,
+        validation_stratify: bool = False,
         verbose: int = 1,
         callbacks: Sequence[Callback] | None = None,
         sample_weight: Any = None,
         class_weight: Mapping[Any, float] | None = None,
+        terminate_on_nan: bool = True,
     ) -> History:
         """Train the model and return its per-epoch ``History``.
 
@@ -295,34 +337,55 @@ class Sequential:
             validation_data: ``(x_val, y_val)`` or ``(x_val, y_val,
                 sample_weight_val)``; takes precedence over
                 ``validation_split``.
-            verbose: 0 is silent; 1 writes one line per epoch to stdout.
+            validation_stratify: hold out the same fraction of each class
+                (labels read as for ``class_weight``), so a rare class
+                still appears in the validation data.
+            verbose: 0 is silent; 1 shows a progress bar per epoch (tqdm
+                when installed); 2 writes one line per epoch to stdout.
             callbacks: extra callbacks; ``History`` is always added.
-            sample_weight: one non-negative weight per sample, ``(N,)``.
+            sample_weight: non-negative weights, ``(N,)`` for one per
+                sample, or the leading axes of ``y`` (``(N, T)`` for targets
+                ``(N, T)``, ``(N, H, W)`` for one-hot ``(N, H, W, C)``) for
+                one per position.
             class_weight: maps class labels to weights, multiplied into
-                ``sample_weight``.
+                ``sample_weight``. Labels are read per position for
+                cross-entropy losses: the arg-max of one-hot targets, the
+                integer labels themselves, or the rounded binary targets.
+            terminate_on_nan: add a ``TerminateOnNaN`` callback, which
+                stops training with ``NonFiniteLossError`` at the first NaN
+                or infinite batch loss. With ``False`` (and no
+                ``TerminateOnNaN`` in ``callbacks``) training goes on.
 
         Returns:
             the ``History``; ``history.history["loss"][e]`` is the mean
             training loss of epoch ``e``, each batch weighted by its size.
 
         Raises:
-            NonFiniteLossError: when a batch loss is NaN or infinite; the
-                weights are those of the last good step.
+            NonFiniteLossError: when a batch loss is NaN or infinite (with
+                ``terminate_on_nan``); the weights are those of the last
+                good step.
         """
         epochs = check_positive_int(epochs, "fit epochs", minimum=0)
         batch_size = check_positive_int(batch_size, "fit batch_size")
+        if isinstance(verbose, bool):
+            verbose = int(verbose)
+        verbose = check_positive_int(verbose, "fit verbose", minimum=0)
         x_array = prepare_x(x, self.dtype)
         y_array = prepare_y(y, x_array, self.dtype)
-        weights = prepare_sample_weight(sample_weight, class_weight, y_array)
         loss, optimizer = self._resolve_defaults(y_array)
         self._check_loss_matches_output(loss)
+        weights = prepare_sample_weight(sample_weight, class_weight, y_array, loss)
+        is_classification = isinstance(loss, _PROBABILITY_LOSSES)
 
         validation = None
         if validation_data is not None:
             validation = self._prepare_validation_data(validation_data)
         elif validation_split:
+            labels = None
+            if validation_stratify:
+                labels = self._stratify_labels(y_array, loss)
             train_rows, val_rows = split_validation(
-                len(x_array), validation_split, self.rng
+                len(x_array), validation_split, self.rng, labels
             )
             validation = (
                 x_array[val_rows],
@@ -332,18 +395,31 @@ class Sequential:
             x_array, y_array = x_array[train_rows], y_array[train_rows]
             weights = None if weights is None else weights[train_rows]
         if validation is not None:
-            is_classification = isinstance(loss, _PROBABILITY_LOSSES)
-            warn_single_class(validation[1], is_classification)
+            warn_single_class(validation[1], is_classification, loss)
         targets = self._prepare_targets(loss, x_array, y_array)
         if weights is not None:
             weights = weights.astype(self.dtype)
 
         history = History()
-        extra: list[Callback] = list(callbacks or [])
-        if verbose:
-            extra.append(EpochLogger(epochs))
-        callback_list = CallbackList([history, *extra])
+        metric_list = self._resolve_metrics(y_array, x_array.shape)
+        callback_list = self._callback_list(
+            history,
+            callbacks,
+            epochs=epochs,
+            verbose=verbose,
+            terminate_on_nan=terminate_on_nan,
+        )
         callback_list.set_model(self)
+        callback_list.set_params(
+            {
+                "epochs": epochs,
+                "steps": math.ceil(len(x_array) / batch_size),
+                "samples": len(x_array),
+                "batch_size": batch_size,
+                "verbose": verbose,
+                "metrics": metric_list,
+            }
+        )
         run_epochs(
             self,
             x=BatchGatherer(x_array, batch_size),
@@ -351,7 +427,7 @@ class Sequential:
             weights=weights,
             loss=loss,
             optimizer=optimizer,
-            metric_list=self._resolve_metrics(y_array),
+            metric_list=metric_list,
             epochs=epochs,
             batch_size=batch_size,
             shuffle=bool(shuffle),
@@ -371,6 +447,45 @@ class Sequential:
         stand_in = np.broadcast_to(probe, (len(y),) + probe.shape[1:])
         return loss.prepare_targets(y, stand_in)
 
+    def _callback_list(
+        self,
+        history: History,
+        callbacks: Sequence[Callback] | None,
+        *,
+        epochs: int,
+        verbose: int,
+        terminate_on_nan: bool,
+    ) -> CallbackList:
+        user = list(callbacks or [])
+        for position, callback in enumerate(user):
+            if not isinstance(callback, Callback):
+                raise InputTypeError(
+                    f"fit: expected Callback objects in callbacks, got "
+                    f"{type(callback).__name__} at position {position}; wrap "
+                    "functions in LambdaCallback."
+                )
+        chosen: list[Callback] = [history]
+        has_nan_check = any(isinstance(c, TerminateOnNaN) for c in user)
+        if terminate_on_nan and not has_nan_check:
+            chosen.append(TerminateOnNaN())
+        chosen += user
+        # Progress output comes last, so it shows what other callbacks logged.
+        if verbose == 1:
+            chosen.append(ProgressBar())
+        elif verbose >= 2:
+            chosen.append(EpochLogger(epochs))
+        return CallbackList(chosen)
+
+    def _stratify_labels(self, y: Array, loss: losses.Loss) -> Array:
+        labels = class_labels(y, loss)
+        if labels.shape != (len(y),):
+            raise ConfigurationError(
+                f"fit: validation_stratify needs one class label per sample, but "
+                f"the targets of shape {y.shape} give labels of shape "
+                f"{labels.shape}; use validation_data for per-position labels."
+            )
+        return labels
+
     def _prepare_validation_data(
         self, data: tuple[Any, ...]
     ) -> tuple[Array, Array, Array | None]:
@@ -386,22 +501,41 @@ class Sequential:
         )
         return x_val, y_val, weights
 
-    def _resolve_metrics(self, y: Array) -> list[metrics.Metric]:
+    def _resolve_metrics(
+        self, y: Array, x_shape: tuple[int, ...] | None = None
+    ) -> list[metrics.Metric]:
         resolved: list[metrics.Metric] = []
-        output_shape = self._output_shape_for(y)
+        output_shape = self._output_shape_for(y, x_shape)
         for metric in self.metrics:
             if isinstance(metric, str):
                 resolved.append(metrics.accuracy_for(y, output_shape))
             else:
                 resolved.append(metric)
+        names = [metric.name for metric in resolved]
+        repeated = sorted({name for name in names if names.count(name) > 1})
+        if repeated:
+            raise ConfigurationError(
+                f"compile: several metrics report under the name {repeated[0]!r}, "
+                f"so one would overwrite the other in the logs (metrics: {names}); "
+                "keep one of them, or subclass one and set its name attribute."
+            )
         return resolved
 
-    def _output_shape_for(self, y: Array) -> tuple[int, ...]:
+    def _output_shape_for(
+        self, y: Array, x_shape: tuple[int, ...] | None = None
+    ) -> tuple[int, ...]:
         shape: tuple[int | None, ...] = (None,) + y.shape[1:]
         first = self.layers[0] if self.layers else None
         in_features = getattr(first, "in_features", None)
+        start: tuple[int | None, ...] | None = None
         if in_features is not None:
-            shape = (None, in_features)
+            start = (None, in_features)
+        elif x_shape is not None:
+            # Layers without in_features (Conv2D, LSTM...) need the input's
+            # rank and sizes to compute their output shape.
+            start = (None,) + tuple(x_shape[1:])
+        if start is not None:
+            shape = start
             for layer in self.layers:
                 shape = layer.compute_output_shape(shape)
         return tuple(1 if d is None else d for d in shape)
@@ -442,20 +576,35 @@ class Sequential:
         return out
 
     def evaluate(
-        self, x: Any, y: Any, *, batch_size: int = 1024, sample_weight: Any = None
+        self,
+        x: Any,
+        y: Any,
+        *,
+        batch_size: int = 1024,
+        sample_weight: Any = None,
+        class_weight: Mapping[Any, float] | None = None,
     ) -> dict[str, float]:
         """Return the loss and metrics on ``(x, y)``, computed in batches.
 
         The loss is the mean of the batch losses, each weighted by its
-        number of samples, as in ``fit``.
+        number of samples, as in ``fit``. ``sample_weight`` and
+        ``class_weight`` work as in ``fit`` and weight the loss and every
+        metric.
         """
         batch_size = check_positive_int(batch_size, "evaluate batch_size")
         x_array = prepare_x(x, self.dtype)
         y_array = prepare_y(y, x_array, self.dtype)
-        weights = prepare_sample_weight(sample_weight, None, y_array)
         loss, _ = self._resolve_defaults(y_array)
+        weights = prepare_sample_weight(
+            sample_weight, class_weight, y_array, loss, "evaluate"
+        )
         return self._evaluate_arrays(
-            x_array, y_array, weights, loss, self._resolve_metrics(y_array), batch_size
+            x_array,
+            y_array,
+            weights,
+            loss,
+            self._resolve_metrics(y_array, x_array.shape),
+            batch_size,
         )
 
     def _evaluate_arrays(
@@ -481,12 +630,19 @@ class Sequential:
             results[metric.name] = metric.result()
         return results
 
-    def summary(self) -> str:
-        """Return a table of the layers, their output shapes and parameter counts."""
+    def summary(self, input_shape: tuple[int | None, ...] | None = None) -> str:
+        """Return a table of the layers, their output shapes and parameter counts.
+
+        Args:
+            input_shape: shape of one input batch, such as ``(None, 8, 8, 1)``.
+                Needed for output shapes when the first layer has no
+                ``in_features`` (convolution, recurrent, embedding); the
+                shapes show as ``?`` without it.
+        """
         first = self.layers[0] if self.layers else None
         in_features = getattr(first, "in_features", None)
         shape: tuple[int | None, ...] | None = (
-            (None, in_features) if in_features is not None else None
+            (None, in_features) if in_features is not None else input_shape
         )
         rows = [("Layer", "Output shape", "Params")]
         for index, layer in enumerate(self.layers):
@@ -501,6 +657,30 @@ class Sequential:
         rule = "-" * len(lines[0])
         total = f"Total params: {self.count_params()}"
         return "\n".join([lines[0], rule, *lines[1:], rule, total])
+
+    # -- pictures and explanations --------------------------------------
+
+    def to_mermaid(self, x: Any = None, **options: Any) -> str:
+        """Return a Mermaid ``flowchart LR`` of the model.
+
+        See ``microframe.viz.to_mermaid`` for ``x`` and the options.
+        """
+        return mermaid.to_mermaid(self, x, **options)
+
+    def plot(self, path: str | Path, x: Any = None, **options: Any) -> Path:
+        """Draw the ``to_mermaid`` diagram with matplotlib and save it as a PNG.
+
+        See ``microframe.viz.plot_model`` for ``x`` and the options.
+        """
+        return plots.plot_model(self, path, x, **options)
+
+    def explain_step(self, x: Any, y: Any, **options: Any) -> explain.StepExplanation:
+        """Write out one training step on ``(x, y)`` layer by layer.
+
+        The model is left unchanged unless ``apply=True``; see
+        ``microframe.viz.explain_step`` for the options.
+        """
+        return explain.explain_step(self, x, y, **options)
 
 
 def _get_metric(identifier: str | metrics.Metric) -> metrics.Metric | str:

@@ -20,6 +20,12 @@ from microframe._validation import (
 )
 from microframe.errors import ConfigurationError, InputValueError, ShapeError
 from microframe.layers.base import Array
+from microframe.losses import (
+    BinaryCrossEntropy,
+    CategoricalCrossEntropy,
+    Loss,
+    SparseCategoricalCrossEntropy,
+)
 
 
 def prepare_x(x: Any, dtype: DTypeLike, name: str = "x") -> Array:
@@ -59,66 +65,115 @@ def prepare_y(y: Any, x: Array, dtype: DTypeLike, name: str = "y") -> Array:
 
 
 def prepare_sample_weight(
-    sample_weight: Any, class_weight: Mapping[Any, float] | None, y: Array
+    sample_weight: Any,
+    class_weight: Mapping[Any, float] | None,
+    y: Array,
+    loss: Loss | None = None,
+    caller: str = "fit",
 ) -> Array | None:
-    """Combine ``sample_weight`` and ``class_weight`` into one weight per sample.
+    """Combine ``sample_weight`` and ``class_weight`` into one weight array.
 
-    Class labels are read from ``y``: integer labels of shape ``(N,)`` or
-    ``(N, 1)`` as they are, one-hot rows by their arg-max, and a single
-    binary column by rounding.
+    ``sample_weight`` has shape ``(N,)``, one weight per sample, or the
+    leading axes of ``y``, such as ``(N, T)`` for targets ``(N, T)`` or
+    ``(N, H, W)`` for one-hot targets ``(N, H, W, C)``, one weight per
+    position. ``class_weight`` maps each class label to a weight, read per
+    position by ``class_labels`` for ``loss``. The two multiply; the result
+    has the larger of the two shapes, or is ``None`` when both are omitted.
     """
-    n = len(y)
     weights: Array | None = None
     if sample_weight is not None:
-        weights = as_float_array(sample_weight, "sample_weight", np.float64)
-        if weights.shape not in ((n,), (n, 1)):
-            raise ShapeError(
-                f"fit: expected sample_weight of shape ({n},), one weight per "
-                f"sample, got {weights.shape}."
-            )
-        weights = weights.reshape(n)
-        check_finite(weights, "sample_weight")
-        if np.any(weights < 0):
-            raise InputValueError(
-                "fit: sample_weight must be non-negative; got a negative weight "
-                f"at index {int(np.argmax(weights < 0))}."
-            )
+        weights = _check_sample_weight(sample_weight, y, caller)
     if class_weight is None:
         return weights
-    labels = class_labels(y)
-    per_class = np.ones(n)
+    labels = class_labels(y, loss)
+    per_class = np.ones(labels.shape)
     for label in np.unique(labels):
         key = label.item()
         if key not in class_weight:
             raise InputValueError(
-                f"fit: class_weight has no entry for class {key!r}; give a "
+                f"{caller}: class_weight has no entry for class {key!r}; give a "
                 f"weight for each class in y, got keys {sorted(class_weight)}."
             )
         per_class[labels == label] = check_number(
             class_weight[key], f"class_weight[{key!r}]", low=0.0
         )
-    return per_class if weights is None else weights * per_class
+    if weights is None:
+        return per_class
+    rank = max(weights.ndim, per_class.ndim)
+    combined: Array = _pad_axes(weights, rank) * _pad_axes(per_class, rank)
+    return combined
 
 
-def class_labels(y: Array) -> Array:
-    """Return one integer class label per sample of ``y``."""
+def _pad_axes(array: Array, rank: int) -> Array:
+    return array.reshape(array.shape + (1,) * (rank - array.ndim))
+
+
+def _check_sample_weight(sample_weight: Any, y: Array, caller: str) -> Array:
+    weights = as_float_array(sample_weight, "sample_weight", np.float64)
+    n = len(y)
+    if weights.shape == (n, 1) and y.ndim == 1:
+        weights = weights.reshape(n)
+    if weights.ndim == 0 or weights.shape != y.shape[: weights.ndim]:
+        raise ShapeError(
+            f"{caller}: expected sample_weight of shape ({n},), one weight per "
+            f"sample, or the leading axes of y {y.shape}, one weight per "
+            f"position; got {weights.shape}."
+        )
+    check_finite(weights, "sample_weight")
+    if np.any(weights < 0):
+        raise InputValueError(
+            f"{caller}: sample_weight must be non-negative; got a negative weight "
+            f"at index {np.unravel_index(int(np.argmax(weights < 0)), weights.shape)}."
+        )
+    return weights
+
+
+def class_labels(y: Array, loss: Loss | None = None) -> Array:
+    """Return the class label of each sample, or of each position, in ``y``.
+
+    - categorical cross-entropy: one-hot rows on the last axis, labels
+      ``y.argmax(-1)`` of shape ``y.shape[:-1]``;
+    - sparse categorical cross-entropy: integer labels as they are, with a
+      trailing axis of size 1 dropped;
+    - binary cross-entropy: every element rounded to 0 or 1, with a
+      trailing axis of size 1 dropped;
+    - any other loss (or none): integer labels of shape ``(N,)`` or
+      ``(N, 1)`` as they are, a single column rounded, and the arg-max of
+      each flattened row otherwise.
+    """
+    if isinstance(loss, CategoricalCrossEntropy):
+        by_position: Array = y.argmax(axis=-1)
+        return by_position
+    if isinstance(loss, (SparseCategoricalCrossEntropy, BinaryCrossEntropy)):
+        labels = y[..., 0] if y.ndim > 1 and y.shape[-1] == 1 else y
+        if labels.dtype.kind in "iu":
+            return labels
+        rounded_all: Array = np.rint(labels).astype(np.int64)
+        return rounded_all
     if y.ndim == 1 or (y.ndim == 2 and y.shape[1] == 1):
         flat = y.reshape(len(y))
         if flat.dtype.kind in "iu":
             return flat
         rounded: Array = np.rint(flat).astype(np.int64)
         return rounded
-    labels: Array = y.reshape(len(y), -1).argmax(axis=1)
-    return labels
+    per_sample: Array = y.reshape(len(y), -1).argmax(axis=1)
+    return per_sample
 
 
 def split_validation(
-    n: int, validation_split: float, rng: np.random.Generator
+    n: int,
+    validation_split: float,
+    rng: np.random.Generator,
+    labels: Array | None = None,
 ) -> tuple[Array, Array]:
     """Return ``(train_indices, validation_indices)`` for a random, seeded split.
 
     Unlike Keras, which holds out the last rows, the rows are drawn at random
     from the model's generator, so sorted data still gives a fair split.
+    ``int(n * validation_split)`` rows are held out. With ``labels`` (one
+    class label per sample) the split is stratified: each class gives
+    ``n_class * validation_split`` rows, rounded so that the largest
+    remainders take the rows left over.
     """
     fraction = check_number(
         validation_split, "validation_split", low=0.0, high=1.0, high_inclusive=False
@@ -127,24 +182,52 @@ def split_validation(
     if n_val == 0:
         raise ConfigurationError(
             f"fit: validation_split={validation_split} of {n} samples holds out "
-            "no sample; raise validation_split or pass validation_data."
+            f"no sample (int({n} * {validation_split}) = 0), so the validation "
+            "set would be empty; raise validation_split or pass validation_data."
         )
     if n_val == n:
         raise ConfigurationError(
             f"fit: validation_split={validation_split} of {n} samples leaves no "
             "training sample; lower validation_split."
         )
-    order = rng.permutation(n)
-    return np.sort(order[n_val:]), np.sort(order[:n_val])
+    if labels is None:
+        order = rng.permutation(n)
+        return np.sort(order[n_val:]), np.sort(order[:n_val])
+    return _stratified_split(n_val, fraction, rng, labels)
 
 
-def warn_single_class(y_val: Array, is_classification: bool) -> None:
+def _stratified_split(
+    n_val: int, fraction: float, rng: np.random.Generator, labels: Array
+) -> tuple[Array, Array]:
+    classes, inverse, counts = np.unique(
+        labels, return_inverse=True, return_counts=True
+    )
+    exact = counts * fraction
+    per_class = np.floor(exact).astype(np.int64)
+    # Hand the rows still missing to the classes with the largest remainders.
+    missing = n_val - int(per_class.sum())
+    if missing > 0:
+        by_remainder = np.argsort(-(exact - per_class), kind="stable")
+        per_class[by_remainder[:missing]] += 1
+    held_out = []
+    for index in range(len(classes)):
+        rows = rng.permutation(np.flatnonzero(inverse == index))
+        held_out.append(rows[: per_class[index]])
+    val_rows = np.sort(np.concatenate(held_out))
+    train_mask = np.ones(len(labels), dtype=bool)
+    train_mask[val_rows] = False
+    return np.flatnonzero(train_mask), val_rows
+
+
+def warn_single_class(
+    y_val: Array, is_classification: bool, loss: Loss | None = None
+) -> None:
     """Warn when a classification validation set holds only one class."""
-    if is_classification and len(np.unique(class_labels(y_val))) < 2:
+    if is_classification and len(np.unique(class_labels(y_val, loss))) < 2:
         warnings.warn(
             "fit: the validation data holds only one class, so accuracy and "
-            "loss on it say little; use a larger validation_split or "
-            "validation_data with every class.",
+            "loss on it say little; use a larger validation_split, "
+            "validation_stratify=True, or validation_data with every class.",
             UserWarning,
             stacklevel=3,
         )

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from microframe.callbacks import CallbackList
-from microframe.errors import NonFiniteLossError
 from microframe.layers.base import Array, Layer
 from microframe.losses import Loss
 from microframe.metrics import Metric
@@ -116,11 +115,8 @@ def _train_one_epoch(
         else:
             batch_loss = loss.forward(y_batch, y_pred, w_batch)
         if not math.isfinite(batch_loss):
-            raise NonFiniteLossError(
-                f"fit: the loss became {batch_loss} at epoch {epoch + 1}, batch "
-                f"{batch + 1}; the weights are those of the last good step. "
-                "Lower the learning rate, scale the inputs, or check the data."
-            )
+            # TerminateOnNaN, on by default, raises NonFiniteLossError here.
+            callbacks.on_nonfinite_loss(epoch, batch, batch_loss)
 
         backward_and_update(layers, loss, optimizer)
         total += batch_loss * len(rows)

@@ -11,14 +11,32 @@ from microframe.activations.core import (
     sigmoid,
     softmax,
 )
+from microframe.activations.extra import (
+    ELU,
+    GELU,
+    SELU,
+    HardSigmoid,
+    LogSoftmax,
+    SiLU,
+    Softplus,
+    Softsign,
+)
 
 __all__ = [
+    "ELU",
+    "GELU",
+    "SELU",
     "Activation",
+    "HardSigmoid",
     "Identity",
     "LeakyReLU",
+    "LogSoftmax",
     "ReLU",
+    "SiLU",
     "Sigmoid",
     "Softmax",
+    "Softplus",
+    "Softsign",
     "Tanh",
     "sigmoid",
     "softmax",

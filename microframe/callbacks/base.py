@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from collections.abc import Iterable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -23,10 +25,21 @@ class Callback:
 
     def __init__(self) -> None:
         self.model: Sequential | None = None
+        self.params: dict[str, Any] = {}
 
     def set_model(self, model: Sequential) -> None:
         """Attach the callback to ``model`` before training starts."""
         self.model = model
+
+    def set_params(self, params: dict[str, Any]) -> None:
+        """Receive the run's settings before training starts.
+
+        ``fit`` passes ``epochs``, ``steps`` (batches per epoch),
+        ``samples``, ``batch_size``, ``verbose`` and ``metrics`` (the
+        training ``Metric`` objects, whose ``result()`` is the running
+        value of the current epoch).
+        """
+        self.params = params
 
     def on_train_begin(self, logs: Logs) -> None:
         """Run once before the first epoch."""
@@ -46,6 +59,13 @@ class Callback:
     def on_batch_end(self, batch: int, logs: Logs) -> None:
         """Run after each training batch with its loss."""
 
+    def on_nonfinite_loss(self, epoch: int, batch: int, loss: float) -> None:
+        """Run when a batch loss is NaN or infinite, before the update.
+
+        ``TerminateOnNaN``, which ``fit`` adds by default, raises here.
+        When no callback raises, the update runs with that loss.
+        """
+
 
 class CallbackList(Callback):
     """Forwards each hook to a list of callbacks, in order."""
@@ -58,6 +78,11 @@ class CallbackList(Callback):
         super().set_model(model)
         for callback in self.callbacks:
             callback.set_model(model)
+
+    def set_params(self, params: dict[str, Any]) -> None:
+        super().set_params(params)
+        for callback in self.callbacks:
+            callback.set_params(params)
 
     def on_train_begin(self, logs: Logs) -> None:
         for callback in self.callbacks:
@@ -83,6 +108,10 @@ class CallbackList(Callback):
         for callback in self.callbacks:
             callback.on_batch_end(batch, logs)
 
+    def on_nonfinite_loss(self, epoch: int, batch: int, loss: float) -> None:
+        for callback in self.callbacks:
+            callback.on_nonfinite_loss(epoch, batch, loss)
+
 
 class History(Callback):
     """Per-epoch record of the loss and metrics, returned by ``fit``.
@@ -105,6 +134,21 @@ class History(Callback):
 
     def __repr__(self) -> str:
         return f"History(epochs={len(self.epoch)}, keys={sorted(self.history)})"
+
+    def plot(self, path: str | os.PathLike[str]) -> Path:
+        """Save a PNG of the loss and metric curves to ``path``; return the path.
+
+        Each quantity gets its own panel, with its ``val_`` curve when
+        there is one. Needs matplotlib (``pip install microframe[plot]``).
+
+        Raises:
+            ~microframe.errors.MissingDependencyError: when matplotlib is
+                not installed.
+            NotFittedError: when no epoch was recorded.
+        """
+        from microframe.plotting import plot_history
+
+        return plot_history(self.history, self.epoch, path)
 
 
 class EpochLogger(Callback):

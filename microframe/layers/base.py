@@ -7,8 +7,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import DTypeLike, NDArray
 
+from microframe._config import constructor_config
 from microframe._validation import as_numeric_array
-from microframe.errors import NotFittedError, ShapeError
+from microframe.errors import FormatError, NotFittedError, ShapeError
 
 Array = NDArray[Any]
 
@@ -36,8 +37,20 @@ class Parameters(dict[str, Array]):
                 "shape or build a new layer."
             )
         # A copy, so the layer never shares memory with the caller's array
-        # and in-place updates cannot change it.
-        super().__setitem__(key, np.array(array, dtype=self._owner.dtype))
+        # and in-place updates cannot change it. C order keeps
+        # reshape(-1) a view, which gradcheck's in-place nudges rely on.
+        copy = np.array(array, dtype=self._owner.dtype, order="C")
+        super().__setitem__(key, copy)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # copy and pickle would otherwise refill the dict through
+        # __setitem__ before the owner's attributes exist; the items go
+        # through __setstate__ instead, after the owner is rebuilt.
+        return (Parameters.__new__, (Parameters,), (self._owner, dict(self)))
+
+    def __setstate__(self, state: tuple[Layer, dict[str, Array]]) -> None:
+        self._owner, items = state
+        dict.update(self, items)
 
 
 class Layer:
@@ -57,6 +70,9 @@ class Layer:
         params: trainable arrays, in the layer's dtype.
         grads: gradients of the loss for each entry of ``params``, filled by
             ``backward``.
+        state: non-trainable arrays that ``forward`` updates, such as the
+            running statistics of ``BatchNormalization``. Optimizers never
+            read it; save it together with ``params`` to restore a layer.
         dtype: floating dtype of the parameters and computations.
         rng: random generator for initialisation and training-time noise.
         built: whether ``build`` has run.
@@ -65,6 +81,7 @@ class Layer:
     def __init__(self) -> None:
         self.params: Parameters = Parameters(self)
         self.grads: dict[str, Array] = {}
+        self.state: dict[str, Array] = {}
         self.dtype: np.dtype[Any] = np.dtype(np.float32)
         self.rng: np.random.Generator | None = None
         self.built = False
@@ -95,6 +112,8 @@ class Layer:
             self.built = True
         for key in list(self.params):
             self.params[key] = self.params[key]
+        for key, value in self.state.items():
+            self.state[key] = np.array(value, dtype=self.dtype)
 
     def init_params(self, rng: np.random.Generator) -> None:
         """Create the entries of ``params``; layers without parameters skip it."""
@@ -128,6 +147,56 @@ class Layer:
     ) -> tuple[int | None, ...]:
         """Return the output shape for ``input_shape`` (batch axis first)."""
         return input_shape
+
+    def get_config(self) -> dict[str, Any]:
+        """Return the constructor arguments that rebuild this layer.
+
+        The default reads, for each parameter of ``__init__``, the attribute
+        of the same name. Override it when an argument is stored under
+        another name; ``from_config(get_config())`` must give an equal layer.
+        """
+        return constructor_config(self)
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any]) -> Layer:
+        """Create a layer from what ``get_config`` returned."""
+        return cls(**config)
+
+    def get_state(self) -> dict[str, Array]:
+        """Return copies of the non-trainable arrays that saving must keep.
+
+        Trainable arrays live in ``params`` and are saved anyway. Arrays
+        that change while training without being trained, such as the
+        running statistics of batch normalisation, belong in ``self.state``,
+        a dict created in ``init_params``. The default returns a copy of
+        it. Override this and ``set_state`` for state kept elsewhere.
+        """
+        return {key: value.copy() for key, value in self.state.items()}
+
+    def set_state(self, state: dict[str, Array]) -> None:
+        """Restore what ``get_state`` returned; called after the layer is built.
+
+        The default checks that ``state`` has the keys and shapes of
+        ``self.state`` and copies each array in, cast to the layer's dtype.
+
+        Raises:
+            FormatError: for missing or extra keys, or a different shape.
+        """
+        if set(state) != set(self.state):
+            raise FormatError(
+                f"{self.name}.set_state: expected the state keys "
+                f"{sorted(self.state)}, got {sorted(state)}; the file was "
+                "written by a different version of this layer class."
+            )
+        for key, value in state.items():
+            if np.shape(value) != self.state[key].shape:
+                raise FormatError(
+                    f"{self.name}.set_state: expected state[{key!r}] of shape "
+                    f"{self.state[key].shape}, got {np.shape(value)}; the "
+                    "file does not match this layer's configuration."
+                )
+        for key, value in state.items():
+            self.state[key] = np.array(value, dtype=self.dtype)
 
     def count_params(self) -> int:
         """Return the number of scalar parameters."""

@@ -63,13 +63,15 @@ class Loss:
         Shapes:
             y_true: like ``y_pred``; ``(N,)`` is accepted for ``(N, 1)``.
             y_pred: ``(N, ...)``.
-            sample_weight: ``(N,)``, non-negative.
+            sample_weight: ``(N,)`` or the leading axes of the unreduced
+                loss values, non-negative.
         """
         y_pred_array = self._prepare_prediction(y_pred)
         self._check_prediction(y_pred_array)
         y_true_array = self.prepare_targets(y_true, y_pred_array)
-        weights = self._prepare_weights(sample_weight, y_pred_array)
-        return self.forward(y_true_array, y_pred_array, weights)
+        values = self._values(y_true_array, y_pred_array)
+        weights = self._prepare_weights(sample_weight, values)
+        return self._reduce(values, y_true_array, y_pred_array, weights)
 
     def prepare_targets(self, y_true: Any, y_pred: Array) -> Array:
         """Check ``y_true`` against ``y_pred`` and return it ready for ``forward``.
@@ -91,17 +93,23 @@ class Loss:
 
         The fast path of ``fit``: ``y_true`` must come from
         ``prepare_targets``, ``y_pred`` must be a float array and
-        ``sample_weight`` a valid ``(N,)`` array in ``y_pred``'s dtype.
-        Call the loss object itself for the checked version.
+        ``sample_weight`` a valid weight array in ``y_pred``'s dtype. Call
+        the loss object itself for the checked version.
         """
         values = self._values(y_true, y_pred)
-        scale = 1.0 if self.reduction == "sum" else 1.0 / max(values.size, 1)
         weights = None
         if sample_weight is not None:
-            per_sample = (len(sample_weight),) + (1,) * (values.ndim - 1)
-            weights = sample_weight.reshape(per_sample)
-            values = values * weights
+            trailing = (1,) * (values.ndim - sample_weight.ndim)
+            weights = sample_weight.reshape(sample_weight.shape + trailing)
+        return self._reduce(values, y_true, y_pred, weights)
+
+    def _reduce(
+        self, values: Array, y_true: Array, y_pred: Array, weights: Array | None
+    ) -> float:
+        scale = 1.0 if self.reduction == "sum" else 1.0 / max(values.size, 1)
         self._cache = (y_true, y_pred, weights, scale)
+        if weights is not None:
+            values = values * weights
         return float(values.sum() * scale)
 
     def backward(self) -> Array:
@@ -167,23 +175,31 @@ class Loss:
     def _check_prediction(self, y_pred: Array) -> None:
         """Raise if ``y_pred`` is outside the loss's domain; no check by default."""
 
-    def _prepare_weights(self, sample_weight: Any, y_pred: Array) -> Array | None:
+    def _prepare_weights(self, sample_weight: Any, values: Array) -> Array | None:
         if sample_weight is None:
             return None
         weights = as_numeric_array(sample_weight, f"{self.name} sample_weight")
-        n = y_pred.shape[0]
-        if weights.shape not in ((n,), (n, 1)):
+        n = values.shape[0]
+        if weights.shape == (n, 1) and values.ndim == 1:
+            weights = weights.reshape(n)
+        # One weight per sample, (N,), or per position: the leading axes of
+        # the unreduced values, such as (N, T) for element-wise (N, T) losses.
+        if weights.ndim == 0 or weights.shape != values.shape[: weights.ndim]:
             raise ShapeError(
                 f"{self.name}: expected sample_weight of shape ({n},), one "
-                f"weight per sample, got {weights.shape}."
+                "weight per sample, or the leading axes of the loss values "
+                f"{values.shape}; got {weights.shape}."
             )
-        cast: Array = weights.reshape(n).astype(y_pred.dtype)
-        if not np.all(np.isfinite(cast)) or np.any(cast < 0):
+        weights = weights.astype(values.dtype)
+        if not np.all(np.isfinite(weights)) or np.any(weights < 0):
             raise InputValueError(
                 f"{self.name}: sample_weight must be finite and non-negative; "
                 "check the weights you passed."
             )
-        return cast
+        shaped: Array = weights.reshape(
+            weights.shape + (1,) * (values.ndim - weights.ndim)
+        )
+        return shaped
 
 
 def align_target(y_true: Array, y_pred: Array, owner: str) -> Array:

@@ -5,11 +5,21 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from microframe.errors import ConfigurationError
-from microframe.optimizers.adam import Adam
+from microframe.optimizers.adagrad import Adagrad
+from microframe.optimizers.adam import Adam, AdamW
 from microframe.optimizers.base import LearningRate, Optimizer
+from microframe.optimizers.nadam import Nadam
+from microframe.optimizers.rmsprop import RMSprop
 from microframe.optimizers.sgd import SGD
 
-_BY_NAME: dict[str, Callable[[], Optimizer]] = {"sgd": SGD, "adam": Adam}
+_BY_NAME: dict[str, Callable[[], Optimizer]] = {
+    "sgd": SGD,
+    "adam": Adam,
+    "adamw": AdamW,
+    "rmsprop": RMSprop,
+    "adagrad": Adagrad,
+    "nadam": Nadam,
+}
 
 
 def get(identifier: str | Optimizer) -> Optimizer:
@@ -24,4 +34,14 @@ def get(identifier: str | Optimizer) -> Optimizer:
     )
 
 
-__all__ = ["SGD", "Adam", "LearningRate", "Optimizer", "get"]
+__all__ = [
+    "SGD",
+    "Adagrad",
+    "Adam",
+    "AdamW",
+    "LearningRate",
+    "Nadam",
+    "Optimizer",
+    "RMSprop",
+    "get",
+]

@@ -1,4 +1,4 @@
-"""Adam: adaptive moment estimation."""
+"""Adam and AdamW: adaptive moment estimation."""
 
 from __future__ import annotations
 
@@ -28,6 +28,8 @@ class Adam(Optimizer):
         beta_1: decay of the first moment, in ``[0, 1)``.
         beta_2: decay of the second moment, in ``[0, 1)``.
         epsilon: added to the denominator, ``> 0``.
+        clipnorm, clipvalue, global_clipnorm: gradient clipping, see
+            ``Optimizer``.
     """
 
     def __init__(
@@ -36,32 +38,100 @@ class Adam(Optimizer):
         beta_1: float = 0.9,
         beta_2: float = 0.999,
         epsilon: float = 1e-7,
+        *,
+        clipnorm: float | None = None,
+        clipvalue: float | None = None,
+        global_clipnorm: float | None = None,
     ) -> None:
-        super().__init__(learning_rate)
+        super().__init__(
+            learning_rate,
+            clipnorm=clipnorm,
+            clipvalue=clipvalue,
+            global_clipnorm=global_clipnorm,
+        )
+        name = type(self).__name__
         self.beta_1 = check_number(
-            beta_1, "Adam beta_1", low=0.0, high=1.0, high_inclusive=False
+            beta_1, f"{name} beta_1", low=0.0, high=1.0, high_inclusive=False
         )
         self.beta_2 = check_number(
-            beta_2, "Adam beta_2", low=0.0, high=1.0, high_inclusive=False
+            beta_2, f"{name} beta_2", low=0.0, high=1.0, high_inclusive=False
         )
         self.epsilon = check_number(
-            epsilon, "Adam epsilon", low=0.0, low_inclusive=False
+            epsilon, f"{name} epsilon", low=0.0, low_inclusive=False
+        )
+        self._correction_1 = 1.0
+        self._correction_2 = 1.0
+
+    def _describe(self) -> str:
+        return (
+            f"{super()._describe()}, beta_1={self.beta_1}, beta_2={self.beta_2}, "
+            f"epsilon={self.epsilon}"
         )
 
-    def __repr__(self) -> str:
-        return (
-            f"Adam(learning_rate={self.learning_rate!r}, beta_1={self.beta_1}, "
-            f"beta_2={self.beta_2}, epsilon={self.epsilon})"
-        )
+    def begin_step(self) -> None:
+        t = self.iterations + 1
+        self._correction_1 = 1.0 - self.beta_1**t
+        self._correction_2 = 1.0 - self.beta_2**t
 
     def update(self, key: str, param: Array, grad: Array, learning_rate: float) -> None:
-        t = self.iterations + 1
         m = self._slot(key, "m", param)
         v = self._slot(key, "v", param)
         m *= self.beta_1
         m += (1.0 - self.beta_1) * grad
         v *= self.beta_2
         v += (1.0 - self.beta_2) * (grad * grad)
-        m_hat = m / (1.0 - self.beta_1**t)
-        v_hat = v / (1.0 - self.beta_2**t)
+        m_hat = m / self._correction_1
+        v_hat = v / self._correction_2
         param -= learning_rate * m_hat / (np.sqrt(v_hat) + self.epsilon)
+
+
+class AdamW(Adam):
+    """Adam with decoupled weight decay (Loshchilov and Hutter, 2019).
+
+    Before the Adam update of each step, every parameter shrinks by a
+    factor that does not pass through the moments::
+
+        param -= learning_rate * weight_decay * param
+        # then the Adam update with the same learning_rate
+
+    This is PyTorch's ``torch.optim.AdamW``: the decay is scaled by the
+    current learning rate, so a schedule scales it too.
+
+    Args:
+        learning_rate: step size, or a schedule of the step count.
+        weight_decay: decay coefficient, ``>= 0``.
+        beta_1, beta_2, epsilon: as in ``Adam``.
+        clipnorm, clipvalue, global_clipnorm: gradient clipping, see
+            ``Optimizer``.
+    """
+
+    def __init__(
+        self,
+        learning_rate: LearningRate = 0.001,
+        weight_decay: float = 0.01,
+        beta_1: float = 0.9,
+        beta_2: float = 0.999,
+        epsilon: float = 1e-7,
+        *,
+        clipnorm: float | None = None,
+        clipvalue: float | None = None,
+        global_clipnorm: float | None = None,
+    ) -> None:
+        super().__init__(
+            learning_rate,
+            beta_1,
+            beta_2,
+            epsilon,
+            clipnorm=clipnorm,
+            clipvalue=clipvalue,
+            global_clipnorm=global_clipnorm,
+        )
+        self.weight_decay = check_number(weight_decay, "AdamW weight_decay", low=0.0)
+
+    def _describe(self) -> str:
+        return f"{super()._describe()}, weight_decay={self.weight_decay}"
+
+    def update(self, key: str, param: Array, grad: Array, learning_rate: float) -> None:
+        if self.weight_decay:
+            param *= 1.0 - learning_rate * self.weight_decay
+        super().update(key, param, grad, learning_rate)

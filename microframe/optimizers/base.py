@@ -1,4 +1,4 @@
-"""The ``Optimizer`` base class."""
+"""The ``Optimizer`` base class: learning rate, gradient clipping and state."""
 
 from __future__ import annotations
 
@@ -24,26 +24,57 @@ class Optimizer:
     ``set_state`` save and restore it with the step count, so training can
     resume exactly.
 
+    Each ``step`` first clips the gradients, then updates. Clipping runs in
+    this order, on copies (``layer.grads`` is never changed):
+
+    1. ``clipnorm``: each gradient array whose L2 norm exceeds ``clipnorm``
+       is scaled to that norm, ``grad * clipnorm / norm(grad)``.
+    2. ``global_clipnorm``: when the L2 norm of all gradients together
+       exceeds it, every gradient is scaled by ``global_clipnorm / norm``.
+    3. ``clipvalue``: every element is clipped to
+       ``[-clipvalue, clipvalue]``.
+
     Args:
         learning_rate: a positive float, or a callable mapping the step
-            count (0 for the first update) to the learning rate.
+            count to the learning rate. The step count is the number of
+            updates made so far, so the first update uses
+            ``learning_rate(0)``.
+        clipnorm: maximum L2 norm of each gradient array, ``> 0``.
+        clipvalue: maximum absolute value of each gradient element, ``> 0``.
+        global_clipnorm: maximum L2 norm of all gradients together, ``> 0``.
     """
 
-    def __init__(self, learning_rate: LearningRate) -> None:
+    def __init__(
+        self,
+        learning_rate: LearningRate,
+        *,
+        clipnorm: float | None = None,
+        clipvalue: float | None = None,
+        global_clipnorm: float | None = None,
+    ) -> None:
+        name = type(self).__name__
         if callable(learning_rate):
             self.learning_rate: LearningRate = learning_rate
         else:
             self.learning_rate = check_number(
-                learning_rate,
-                f"{type(self).__name__} learning_rate",
-                low=0.0,
-                low_inclusive=False,
+                learning_rate, f"{name} learning_rate", low=0.0, low_inclusive=False
             )
+        self.clipnorm = _check_clip(clipnorm, f"{name} clipnorm")
+        self.clipvalue = _check_clip(clipvalue, f"{name} clipvalue")
+        self.global_clipnorm = _check_clip(global_clipnorm, f"{name} global_clipnorm")
         self.iterations = 0
         self.state: dict[str, dict[str, Array]] = {}
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(learning_rate={self.learning_rate!r})"
+        return f"{type(self).__name__}({self._describe()})"
+
+    def _describe(self) -> str:
+        text = f"learning_rate={self.learning_rate!r}"
+        for name in ("clipnorm", "clipvalue", "global_clipnorm"):
+            value = getattr(self, name)
+            if value is not None:
+                text += f", {name}={value}"
+        return text
 
     def current_learning_rate(self) -> float:
         """Return the learning rate for the next update."""
@@ -59,8 +90,21 @@ class Optimizer:
         return self.learning_rate
 
     def step(self, layers: Sequence[Layer]) -> None:
-        """Update the parameters of ``layers`` once from their ``grads``."""
+        """Clip the gradients of ``layers``, then update their parameters once."""
         learning_rate = self.current_learning_rate()
+        entries = self._collect(layers)
+        if self.clipnorm is not None or self.global_clipnorm is not None:
+            entries = self._clip_norms(entries)
+        if self.clipvalue is not None:
+            limit = self.clipvalue
+            entries = [(k, p, np.clip(g, -limit, limit)) for k, p, g in entries]
+        self.begin_step()
+        for key, param, grad in entries:
+            self.update(key, param, grad, learning_rate)
+        self.iterations += 1
+
+    def _collect(self, layers: Sequence[Layer]) -> list[tuple[str, Array, Array]]:
+        entries = []
         for index, layer in enumerate(layers):
             for name, param in layer.params.items():
                 grad = layer.grads.get(name)
@@ -69,17 +113,48 @@ class Optimizer:
                         f"{type(self).__name__}.step: {layer.name} has no "
                         f"gradient for {name!r}; call backward before step."
                     )
-                self.update(f"{index}.{name}", param, grad, learning_rate)
-        self.iterations += 1
+                entries.append((f"{index}.{name}", param, grad))
+        return entries
+
+    def _clip_norms(
+        self, entries: list[tuple[str, Array, Array]]
+    ) -> list[tuple[str, Array, Array]]:
+        if self.clipnorm is not None:
+            clipped = []
+            for key, param, grad in entries:
+                norm = float(np.sqrt(np.vdot(grad, grad)))
+                if norm > self.clipnorm:
+                    grad = grad * (self.clipnorm / norm)
+                clipped.append((key, param, grad))
+            entries = clipped
+        if self.global_clipnorm is not None:
+            total = sum(float(np.vdot(grad, grad)) for _, _, grad in entries)
+            norm = float(np.sqrt(total))
+            if norm > self.global_clipnorm:
+                scale = self.global_clipnorm / norm
+                entries = [(k, p, g * scale) for k, p, g in entries]
+        return entries
+
+    def begin_step(self) -> None:
+        """Compute values shared by every parameter of the coming update.
+
+        Called once per ``step`` after clipping and before the first
+        ``update``; ``self.iterations`` is still the count before this step.
+        """
 
     def update(self, key: str, param: Array, grad: Array, learning_rate: float) -> None:
         """Change ``param`` in place using ``grad``."""
         raise NotImplementedError(f"{type(self).__name__} must implement update().")
 
     def get_state(self) -> dict[str, Any]:
-        """Return the step count and per-parameter slots as plain arrays."""
+        """Return the step count, scalar state and per-parameter slots.
+
+        The result holds only ints, floats and NumPy arrays (in nested
+        dicts keyed by strings), so it can be stored as arrays plus JSON.
+        """
         return {
             "iterations": self.iterations,
+            "scalars": self._get_scalars(),
             "state": {
                 key: {slot: value.copy() for slot, value in slots.items()}
                 for key, slots in self.state.items()
@@ -87,15 +162,28 @@ class Optimizer:
         }
 
     def set_state(self, state: dict[str, Any]) -> None:
-        """Restore what ``get_state`` returned."""
+        """Restore what ``get_state`` returned; arrays are copied."""
         self.iterations = int(state["iterations"])
+        self._set_scalars(dict(state.get("scalars", {})))
         self.state = {
             key: {slot: np.array(value) for slot, value in slots.items()}
             for key, slots in state["state"].items()
         }
 
-    def _slot(self, key: str, slot: str, like: Array) -> Array:
+    def _get_scalars(self) -> dict[str, float]:
+        return {}
+
+    def _set_scalars(self, scalars: dict[str, float]) -> None:
+        """Restore scalar state; subclasses with scalars override this."""
+
+    def _slot(self, key: str, slot: str, like: Array, fill: float = 0.0) -> Array:
         slots = self.state.setdefault(key, {})
         if slot not in slots:
-            slots[slot] = np.zeros_like(like)
+            slots[slot] = np.full_like(like, fill)
         return slots[slot]
+
+
+def _check_clip(value: float | None, name: str) -> float | None:
+    if value is None:
+        return None
+    return check_number(value, name, low=0.0, low_inclusive=False)

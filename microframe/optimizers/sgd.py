@@ -1,4 +1,4 @@
-"""Stochastic gradient descent with optional momentum."""
+"""Stochastic gradient descent with momentum and weight decay."""
 
 from __future__ import annotations
 
@@ -9,20 +9,26 @@ from microframe.optimizers.base import LearningRate, Optimizer
 
 
 class SGD(Optimizer):
-    """Gradient descent, with heavy-ball or Nesterov momentum.
+    """Gradient descent, with heavy-ball or Nesterov momentum and L2 decay.
 
     Update rule, as in PyTorch's ``torch.optim.SGD`` (``mu`` is momentum)::
 
+        grad = grad + weight_decay * param
         velocity = mu * velocity + grad
         step = grad + mu * velocity if nesterov else velocity
         param -= learning_rate * step
 
-    With ``momentum=0`` this is ``param -= learning_rate * grad``.
+    With ``momentum=0`` this is ``param -= learning_rate * grad``. Weight
+    decay is added to the gradient (L2 regularisation) for every parameter,
+    biases included, as PyTorch does; see ``AdamW`` for decoupled decay.
 
     Args:
         learning_rate: step size, or a schedule of the step count.
         momentum: in ``[0, 1)``.
         nesterov: use Nesterov momentum; needs ``momentum > 0``.
+        weight_decay: L2 coefficient, ``>= 0``.
+        clipnorm, clipvalue, global_clipnorm: gradient clipping, see
+            ``Optimizer``.
     """
 
     def __init__(
@@ -30,8 +36,18 @@ class SGD(Optimizer):
         learning_rate: LearningRate = 0.01,
         momentum: float = 0.0,
         nesterov: bool = False,
+        weight_decay: float = 0.0,
+        *,
+        clipnorm: float | None = None,
+        clipvalue: float | None = None,
+        global_clipnorm: float | None = None,
     ) -> None:
-        super().__init__(learning_rate)
+        super().__init__(
+            learning_rate,
+            clipnorm=clipnorm,
+            clipvalue=clipvalue,
+            global_clipnorm=global_clipnorm,
+        )
         self.momentum = check_number(
             momentum, "SGD momentum", low=0.0, high=1.0, high_inclusive=False
         )
@@ -40,14 +56,17 @@ class SGD(Optimizer):
             raise ConfigurationError(
                 "SGD nesterov=True needs momentum > 0, got momentum=0.0."
             )
+        self.weight_decay = check_number(weight_decay, "SGD weight_decay", low=0.0)
 
-    def __repr__(self) -> str:
+    def _describe(self) -> str:
         return (
-            f"SGD(learning_rate={self.learning_rate!r}, momentum={self.momentum}, "
-            f"nesterov={self.nesterov})"
+            f"{super()._describe()}, momentum={self.momentum}, "
+            f"nesterov={self.nesterov}, weight_decay={self.weight_decay}"
         )
 
     def update(self, key: str, param: Array, grad: Array, learning_rate: float) -> None:
+        if self.weight_decay:
+            grad = grad + self.weight_decay * param
         if self.momentum == 0.0:
             param -= learning_rate * grad
             return
