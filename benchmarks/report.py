@@ -6,7 +6,6 @@ import importlib.metadata
 import os
 import platform
 from dataclasses import dataclass, field
-from typing import Any
 
 from benchmarks.others import load
 
@@ -49,18 +48,19 @@ def package_version(name: str) -> str:
         return "not installed"
 
 
-def blas_description() -> list[str]:
-    """Return one line per thread pool that threadpoolctl finds in this process."""
+def thread_pools() -> list[str]:
+    """Return one line per BLAS or OpenMP thread pool loaded in this process."""
     threadpoolctl = load("threadpoolctl")
     if threadpoolctl is None:
         return ["threadpoolctl is not installed"]
-    pools: list[dict[str, Any]] = threadpoolctl.threadpool_info()
-    return [
-        f"{pool.get('internal_api')} {pool.get('version')}, kernel "
-        f"{pool.get('architecture', 'n/a')}, {pool.get('num_threads')} threads "
-        f"({os.path.basename(str(pool.get('filepath')))})"
-        for pool in pools
-    ]
+    lines = []
+    for pool in threadpoolctl.threadpool_info():
+        library = os.path.basename(str(pool.get("filepath")))
+        text = f"{pool.get('internal_api')} {pool.get('version') or ''}".strip()
+        if pool.get("architecture"):
+            text += f", kernel {pool['architecture']}"
+        lines.append(f"{text}, {pool.get('num_threads')} threads ({library})")
+    return lines
 
 
 def environment() -> Table:
@@ -72,7 +72,7 @@ def environment() -> Table:
     ]
     for name in ("numpy", "microframe", "torch", "scikit-learn", "threadpoolctl"):
         rows.append([name, package_version(name)])
-    rows += [["BLAS", line] for line in blas_description()]
+    rows += [["Thread pool", line] for line in thread_pools()]
     for variable in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OMP_NUM_THREADS"):
         rows.append([variable, os.environ.get(variable, "unset")])
     return Table(

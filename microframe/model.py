@@ -55,8 +55,9 @@ _PROBABILITY_LOSSES = (
 
 
 # Output layers whose values are not probabilities, so a probability loss
-# after them needs from_logits=True. Custom layers are not listed: the loss
-# still checks at run time that its input lies in [0, 1].
+# after them needs from_logits=True. Custom layers are not listed, so the loss
+# checks at run time that its input lies in [0, 1]: on every direct call, and
+# in fit on the first batch of each epoch.
 # HardSigmoid is left out on purpose: its output lies in [0, 1].
 _UNSQUASHED_OUTPUTS: tuple[type[Layer], ...] = (Dense, Identity, ReLU, LeakyReLU, Tanh)
 _UNSQUASHED_OUTPUTS += (ELU, SELU, GELU, SiLU, Softplus, Softsign, LogSoftmax)
@@ -440,8 +441,9 @@ class Sequential:
         """Check every target once, so that ``fit``'s batches can skip the checks.
 
         The loss needs the shape and dtype of the model's output, which a
-        forward pass on the first sample gives; a broadcast view stands in
-        for the output on all samples without allocating it.
+        forward pass on the first sample gives. A broadcast view of that
+        output takes the place of the output on all samples, so nothing of
+        that size is allocated.
         """
         probe = self.forward(x[:1])
         stand_in = np.broadcast_to(probe, (len(y),) + probe.shape[1:])
