@@ -68,8 +68,9 @@ _PROBABILITY_LOSSES = (
 
 
 # Output layers whose values are not probabilities, so a probability loss
-# after them needs from_logits=True. Custom layers are not listed: the loss
-# still checks at run time that its input lies in [0, 1].
+# after them needs from_logits=True. Custom layers are not listed, so the loss
+# checks at run time that its input lies in [0, 1]: on every direct call, and
+# in fit on the first batch of each epoch.
 # HardSigmoid is left out on purpose: its output lies in [0, 1].
 _UNSQUASHED_OUTPUTS: tuple[type[Layer], ...] = (Dense, Identity, ReLU, LeakyReLU, Tanh)
 _UNSQUASHED_OUTPUTS += (ELU, SELU, GELU, SiLU, Softplus, Softsign, LogSoftmax)
@@ -456,6 +457,9 @@ class Sequential:
             weights = None if weights is None else weights[train_rows]
         if validation is not None:
             warn_single_class(validation[1], is_classification, loss)
+        targets = self._prepare_targets(loss, x_array, y_array)
+        if weights is not None:
+            weights = weights.astype(self.dtype)
 
         history = History()
         metric_list = self._resolve_metrics(y_array, x_array.shape)
@@ -483,7 +487,7 @@ class Sequential:
         run_epochs(
             self,
             x=BatchGatherer(x_array, batch_size),
-            y=BatchGatherer(y_array, batch_size),
+            y=BatchGatherer(targets, batch_size),
             weights=weights,
             loss=loss,
             optimizer=optimizer,
@@ -495,6 +499,18 @@ class Sequential:
             callbacks=callback_list,
         )
         return history
+
+    def _prepare_targets(self, loss: losses.Loss, x: Array, y: Array) -> Array:
+        """Check every target once, so that ``fit``'s batches can skip the checks.
+
+        The loss needs the shape and dtype of the model's output, which a
+        forward pass on the first sample gives. A broadcast view of that
+        output takes the place of the output on all samples, so nothing of
+        that size is allocated.
+        """
+        probe = self.forward(x[:1])
+        stand_in = np.broadcast_to(probe, (len(y),) + probe.shape[1:])
+        return loss.prepare_targets(y, stand_in)
 
     def _callback_list(
         self,

@@ -52,8 +52,22 @@ def check_x(
     check_samples(array, label)
     if check_shape is not None:
         check_shape(array, component)
-    check_finite(array, label)
+    check_all_finite(array, label)
     return array
+
+
+def check_all_finite(array: Array, name: str) -> None:
+    """Raise like ``check_finite``, without a temporary array when all is finite.
+
+    The minimum and maximum are NaN when any element is NaN and infinite
+    when any is infinite, so two reductions settle the common case. Only a
+    failing array goes through ``check_finite``, which names the row.
+    """
+    if array.dtype.kind != "f" or array.size == 0:
+        return
+    if np.isfinite(array.min()) and np.isfinite(array.max()):
+        return
+    check_finite(array, name)
 
 
 def prepare_x(
@@ -314,5 +328,5 @@ class BatchGatherer:
         """
         self._current = 1 - self._current
         out = self._buffers[self._current][: len(indices)]
-        np.take(self.array, indices, axis=0, out=out, mode="clip")
+        self.array.take(indices, axis=0, out=out, mode="clip")
         return out

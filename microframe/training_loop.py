@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from microframe.callbacks import CallbackList
-from microframe.layers.base import Array
+from microframe.layers.base import Array, Layer
 from microframe.losses import Loss
 from microframe.metrics import Metric
 from microframe.optimizers import Optimizer
@@ -103,23 +104,21 @@ def _train_one_epoch(
         y_batch = y.gather(rows)
         w_batch = None if weights is None else weights[rows]
 
-        # Forward and loss.
-        y_pred = model.forward(x_batch, training=True)
-        batch_loss = loss(y_batch, y_pred, w_batch)
-        if not np.isfinite(batch_loss):
+        # Forward and loss. The targets and weights were checked once by fit,
+        # so the loss skips its checks, except on the first batch of an
+        # epoch, which also checks that the output suits the loss.
+        y_pred = x_batch
+        for layer in layers:
+            y_pred = layer.forward(y_pred, training=True)
+        if batch == 0:
+            batch_loss = loss(y_batch, y_pred, w_batch)
+        else:
+            batch_loss = loss.forward(y_batch, y_pred, w_batch)
+        if not math.isfinite(batch_loss):
             # TerminateOnNaN, on by default, raises NonFiniteLossError here.
             callbacks.on_nonfinite_loss(epoch, batch, batch_loss)
 
-        # Backward, skipping the output activation when the loss gives the
-        # gradient for its input directly (Sigmoid + BCE, Softmax + CCE).
-        grad = loss.grad_through(layers[-1]) if layers else None
-        stack = layers[:-1] if grad is not None else layers
-        if grad is None:
-            grad = loss.backward()
-        for layer in reversed(stack):
-            grad = layer.backward(grad)
-
-        optimizer.step(layers)
+        backward_and_update(layers, loss, optimizer)
         total += batch_loss * len(rows)
         for metric in metric_list:
             metric.update(y_batch, y_pred, w_batch)
@@ -128,3 +127,19 @@ def _train_one_epoch(
     for metric in metric_list:
         logs[metric.name] = metric.result()
     return logs
+
+
+def backward_and_update(layers: list[Layer], loss: Loss, optimizer: Optimizer) -> None:
+    """Backpropagate the last loss through ``layers`` and take one optimizer step."""
+    # Skip the output activation when the loss gives the gradient for its
+    # input directly (Sigmoid + BCE, Softmax + CCE).
+    grad = loss.grad_through(layers[-1]) if layers else None
+    stack = layers[:-1] if grad is not None else layers
+    if grad is None:
+        grad = loss.backward()
+    for layer in reversed(stack[1:]):
+        grad = layer.backward(grad)
+    # Nothing reads the first layer's input gradient, so it is not computed.
+    if stack:
+        stack[0].backward_params(grad)
+    optimizer.step(layers)

@@ -127,6 +127,10 @@ class Layer:
             cls.forward = _checked_forward(cls.__dict__["forward"])  # type: ignore[method-assign]
         if "backward" in cls.__dict__:
             cls.backward = _checked_backward(cls.__dict__["backward"])  # type: ignore[method-assign]
+        if "backward_params" in cls.__dict__:
+            cls.backward_params = _checked_backward(  # type: ignore[method-assign]
+                cls.__dict__["backward_params"]
+            )
 
     def __init__(self) -> None:
         self.params: Parameters = Parameters(self)
@@ -188,6 +192,15 @@ class Layer:
     def backward(self, grad_output: Array) -> Array:
         """Fill ``grads`` and return the gradient for the layer's input."""
         raise NotImplementedError(f"{self.name} must implement backward(grad_output).")
+
+    def backward_params(self, grad_output: Array) -> None:
+        """Fill ``grads`` only, for a layer whose input gradient nothing reads.
+
+        ``fit`` calls this on the first layer instead of ``backward``. This
+        default runs ``backward`` and drops the input gradient; layers where
+        that gradient is costly, such as ``Dense``, override it to skip it.
+        """
+        self.backward(grad_output)
 
     def compute_output_shape(
         self, input_shape: tuple[int | None, ...]
@@ -333,11 +346,11 @@ def _checked_forward(method: Callable[..., Array]) -> Callable[..., Array]:
     return forward
 
 
-def _checked_backward(method: Callable[..., Array]) -> Callable[..., Array]:
-    """Wrap a subclass's ``backward`` so that it receives a float array."""
+def _checked_backward(method: Callable[..., Any]) -> Callable[..., Any]:
+    """Wrap a subclass's ``backward`` or ``backward_params`` to receive floats."""
 
     @functools.wraps(method)
-    def backward(self: Layer, grad_output: Any, *args: Any, **kwargs: Any) -> Array:
+    def backward(self: Layer, grad_output: Any, *args: Any, **kwargs: Any) -> Any:
         if type(grad_output) is not np.ndarray or grad_output.dtype.kind != "f":
             grad_output = self._prepare(grad_output, "backward grad_output")
         return method(self, grad_output, *args, **kwargs)

@@ -48,6 +48,7 @@ class Dense(Layer):
         self.kernel_initializer = initializers.get(kernel_initializer)
         self.bias_initializer = initializers.get(bias_initializer)
         self._x: Array | None = None
+        self._ones_cache: Array | None = None
 
     @property
     def name(self) -> str:
@@ -94,15 +95,32 @@ class Dense(Layer):
         Shapes:
             grad_output: ``(N, ..., D_out)``. Returns ``(N, ..., D_in)``.
         """
-        x = self._cached(self._x)
-        self._check_grad_shape(grad_output, x.shape[:-1] + (self.out_features,))
-        x_2d = x.reshape(-1, self.in_features)
-        grad_2d = grad_output.reshape(-1, self.out_features)
-        self.grads["weight"] = x_2d.T @ grad_2d
-        if self.use_bias:
-            self.grads["bias"] = grad_2d.sum(axis=0)
+        self.backward_params(grad_output)
         result: Array = grad_output @ self.params["weight"].T
         return result
+
+    def backward_params(self, grad_output: Array) -> None:
+        """Fill ``grads`` as ``backward`` does, without the input gradient.
+
+        Shapes:
+            grad_output: ``(N, ..., D_out)``.
+        """
+        x = self._cached(self._x)
+        self._check_grad_shape(grad_output, x.shape[:-1] + (self.out_features,))
+        if x.ndim != 2:
+            x = x.reshape(-1, self.in_features)
+            grad_output = grad_output.reshape(-1, self.out_features)
+        self.grads["weight"] = x.T @ grad_output
+        if self.use_bias:
+            # A vector-matrix product sums the rows about twice as fast as
+            # grad_output.sum(axis=0) (NumPy 2.4 with OpenBLAS).
+            self.grads["bias"] = self._ones(len(grad_output)) @ grad_output
+
+    def _ones(self, rows: int) -> Array:
+        """Return a cached vector of ``rows`` ones in the layer's dtype."""
+        if self._ones_cache is None or len(self._ones_cache) != rows:
+            self._ones_cache = np.ones(rows, self.dtype)
+        return self._ones_cache
 
     def compute_output_shape(
         self, input_shape: tuple[int | None, ...]

@@ -62,7 +62,7 @@ class Loss:
         return f"{self.name}(reduction={self.reduction!r})"
 
     def __call__(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> float:
-        """Return the reduced loss and cache what ``backward`` needs.
+        """Check the inputs, return the reduced loss and cache what ``backward`` needs.
 
         Shapes:
             y_true: like ``y_pred``; ``(N,)`` is accepted for ``(N, 1)``.
@@ -71,13 +71,49 @@ class Loss:
                 loss values, non-negative.
         """
         y_pred_array = self._prepare_prediction(y_pred)
-        y_true_array = self._prepare_target(y_true, y_pred_array)
+        self._check_prediction(y_pred_array)
+        y_true_array = self.prepare_targets(y_true, y_pred_array)
         check_finite(y_true_array, f"{self.name} y_true")
         with ignore_float_errors():
             values = self._values(y_true_array, y_pred_array)
         weights = self._prepare_weights(sample_weight, values)
+        return self._reduce(values, y_true_array, y_pred_array, weights)
+
+    def prepare_targets(self, y_true: Any, y_pred: Array) -> Array:
+        """Check ``y_true`` against ``y_pred`` and return it ready for ``forward``.
+
+        ``fit`` calls this once on all its targets, with a read-only
+        stand-in for ``y_pred`` of the output's shape and dtype
+        (``np.broadcast_to``), so that its batches can skip the checks.
+
+        Returns:
+            the targets aligned to ``y_pred``'s shape and cast to its dtype,
+            or integer labels for the sparse loss.
+        """
+        return self._prepare_target(y_true, y_pred)
+
+    def forward(
+        self, y_true: Array, y_pred: Array, sample_weight: Array | None = None
+    ) -> float:
+        """Return the reduced loss and cache what ``backward`` needs, unchecked.
+
+        The fast path of ``fit``: ``y_true`` must come from
+        ``prepare_targets``, ``y_pred`` must be a float array and
+        ``sample_weight`` a valid weight array in ``y_pred``'s dtype. Call
+        the loss object itself for the checked version.
+        """
+        values = self._values(y_true, y_pred)
+        weights = None
+        if sample_weight is not None:
+            trailing = (1,) * (values.ndim - sample_weight.ndim)
+            weights = sample_weight.reshape(sample_weight.shape + trailing)
+        return self._reduce(values, y_true, y_pred, weights)
+
+    def _reduce(
+        self, values: Array, y_true: Array, y_pred: Array, weights: Array | None
+    ) -> float:
         scale = 1.0 if self.reduction == "sum" else 1.0 / max(values.size, 1)
-        self._cache = (y_true_array, y_pred_array, weights, scale)
+        self._cache = (y_true, y_pred, weights, scale)
         if weights is not None:
             values = values * weights
         return float(values.sum() * scale)
@@ -125,7 +161,8 @@ class Loss:
         if weights is not None:
             weights = weights.reshape(weights.shape + (1,) * (grad.ndim - weights.ndim))
             grad = grad * weights
-        grad *= scale
+        if scale != 1.0:
+            grad *= scale
         return grad.astype(dtype, copy=False)
 
     def _require_cache(self) -> tuple[Array, Array, Array | None, float]:
@@ -162,6 +199,9 @@ class Loss:
         target = as_numeric_array(y_true, f"{self.name} y_true")
         target = align_target(target, y_pred, self.name)
         return np.asarray(target, dtype=y_pred.dtype)
+
+    def _check_prediction(self, y_pred: Array) -> None:
+        """Raise if ``y_pred`` is outside the loss's domain; no check by default."""
 
     def _prepare_weights(self, sample_weight: Any, values: Array) -> Array | None:
         if sample_weight is None:

@@ -72,9 +72,11 @@ class BinaryCrossEntropy(Loss):
                 f"{self.name}: expected targets in [0, 1], got values from "
                 f"{target.min()} to {target.max()}; binary labels are 0 and 1."
             )
+        return target
+
+    def _check_prediction(self, y_pred: Array) -> None:
         if not self.from_logits:
             _check_probabilities(y_pred, self.name)
-        return target
 
     def _values(self, y_true: Array, y_pred: Array) -> Array:
         if self.from_logits:
@@ -145,9 +147,11 @@ class CategoricalCrossEntropy(Loss):
                 f"{self.name}: y_true has shape {target.shape} but y_pred has shape "
                 f"{y_pred.shape}; give one-hot targets with the shape of the output."
             )
+        return np.asarray(target, dtype=y_pred.dtype)
+
+    def _check_prediction(self, y_pred: Array) -> None:
         if not self.from_logits:
             _check_probabilities(y_pred, self.name)
-        return np.asarray(target, dtype=y_pred.dtype)
 
     def _values(self, y_true: Array, y_pred: Array) -> Array:
         if self.from_logits:
@@ -233,9 +237,11 @@ class SparseCategoricalCrossEntropy(Loss):
                 f"labels must be in [0, {classes - 1}], so map them to "
                 "0..C-1 or give the output layer one unit per class."
             )
+        return labels
+
+    def _check_prediction(self, y_pred: Array) -> None:
         if not self.from_logits:
             _check_probabilities(y_pred, self.name)
-        return labels
 
     def _values(self, y_true: Array, y_pred: Array) -> Array:
         rows = np.arange(len(y_true))

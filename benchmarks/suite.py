@@ -1,0 +1,405 @@
+"""Runs every case and assembles the report."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from benchmarks import conv, exercise, memory, mlp, others, profiling
+from benchmarks.report import Table, environment, ratio, render_page, seconds
+from benchmarks.settings import Settings
+from benchmarks.timing import median, time_alternating
+
+Log = Callable[[str], None]
+
+
+class Results:
+    """Medians and memory figures gathered for the targets table."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, float] = {}
+
+    def get(self, key: str) -> float | None:
+        """Return the figure stored under ``key``, or ``None``."""
+        return self.values.get(key)
+
+
+def _present(runners: dict[str, mlp.Runner | None]) -> dict[str, mlp.Runner]:
+    return {name: run for name, run in runners.items() if run is not None}
+
+
+def mlp_table(settings: Settings, results: Results) -> Table:
+    """Time one MLP epoch for each contender."""
+    x, y = mlp.make_data(settings.samples, settings.features, settings.classes)
+    sizes = [settings.features, *settings.hidden, settings.classes]
+    runners = _present(
+        {
+            "microframe": mlp.microframe_runner(x, y, sizes, settings.batch_size),
+            "NumPy, hand-written": mlp.numpy_runner(x, y, sizes, settings.batch_size),
+            "GEMM floor": mlp.gemm_floor_runner(x, sizes, settings.batch_size),
+            "PyTorch eager": others.torch_mlp_runner(x, y, sizes, settings.batch_size),
+            "scikit-learn MLPClassifier": others.sklearn_mlp_runner(
+                x, y, sizes, settings.batch_size
+            ),
+        }
+    )
+    timings = time_alternating(runners, settings.repeats)
+    medians = {name: median(values) for name, values in timings.items()}
+    floor = medians["GEMM floor"]
+    ours = medians["microframe"]
+    table = Table(
+        "MLP epoch",
+        f"One epoch of {settings.samples:,} x {settings.features} float32 inputs, "
+        f"layers {'-'.join(map(str, sizes))} with ReLU, softmax cross-entropy, "
+        f"batch {settings.batch_size}, plain SGD; {settings.repeats} timed runs each.",
+        ["Contender", "Median s", "Min s", "vs GEMM floor", "vs microframe"],
+    )
+    for name, values in timings.items():
+        table.rows.append(
+            [
+                name,
+                seconds(medians[name]),
+                seconds(min(values)),
+                ratio(medians[name] / floor),
+                ratio(medians[name] / ours),
+            ]
+        )
+        results.values[f"mlp {name}"] = medians[name]
+    return table
+
+
+def exercise_table(settings: Settings, results: Results) -> Table:
+    """Time training steps of the 3-2-1 exercise network."""
+    steps = settings.exercise_steps
+    runners = _present(
+        {
+            "microframe, Sequential.fit": exercise.fit_runner(steps),
+            "microframe, explicit calls": exercise.explicit_runner(steps),
+            "NumPy, hand-written": exercise.numpy_runner(steps),
+            "PyTorch eager": exercise.torch_runner(steps),
+        }
+    )
+    timings = time_alternating(runners, settings.repeats)
+    per_step = {name: median(values) / steps * 1e6 for name, values in timings.items()}
+    numpy_step = per_step["NumPy, hand-written"]
+    ours = per_step["microframe, Sequential.fit"]
+    table = Table(
+        "Exercise network step",
+        f"One training step (forward, loss, backward, SGD update) of the 3-2-1 "
+        f"sigmoid network on one float64 sample, timed over {steps:,} steps; "
+        "`Sequential.fit` runs one epoch over the sample repeated, batch size 1.",
+        ["Contender", "Median us per step", "vs NumPy", "vs microframe fit"],
+    )
+    for name, value in per_step.items():
+        table.rows.append(
+            [name, f"{value:.1f}", ratio(value / numpy_step), ratio(value / ours)]
+        )
+        results.values[f"exercise {name}"] = value
+    return table
+
+
+def conv_table(settings: Settings, results: Results) -> Table:
+    """Time one epoch of the digits conv network against PyTorch."""
+    x, y = conv.make_images(settings.conv_samples)
+    table = Table(
+        "Digits conv network epoch",
+        f"One epoch of {settings.conv_samples:,} images of 8x8x1, Conv2D(1 -> 16, "
+        "3x3, same) -> ReLU -> MaxPool2D(2) -> Flatten -> Dense(256 -> 10) -> "
+        f"Softmax, batch {settings.batch_size}, plain SGD.",
+        ["Contender", "Median s", "vs microframe"],
+    )
+    runners = _present(
+        {
+            "microframe": conv.microframe_runner(x, y, settings.batch_size),
+            "PyTorch eager": conv.torch_runner(x, y, settings.batch_size),
+        }
+    )
+    if "microframe" not in runners:
+        table.rows.append(["microframe", "Conv2D is not available", "-"])
+        return table
+    timings = time_alternating(runners, settings.repeats)
+    ours = median(timings["microframe"])
+    for name, values in timings.items():
+        table.rows.append([name, seconds(median(values)), ratio(median(values) / ours)])
+        results.values[f"conv {name}"] = median(values)
+    return table
+
+
+def memory_table(settings: Settings, results: Results) -> Table:
+    """Measure the peak memory of one MLP epoch, each contender in its own process."""
+    table = Table(
+        "MLP peak memory",
+        "Peak resident set size of a fresh process that creates the MLP data "
+        "and trains one epoch. Baseline: the peak before training (interpreter, "
+        "libraries and data).",
+        ["Contender", "Baseline MiB", "Peak MiB", "Added MiB", "Peak vs NumPy"],
+    )
+    figures = {
+        "microframe": memory.measure("mlp-microframe", settings),
+        "NumPy, hand-written": memory.measure("mlp-numpy", settings),
+    }
+    reference = figures["NumPy, hand-written"]["peak_mib"]
+    for name, values in figures.items():
+        table.rows.append(
+            [
+                name,
+                f"{values['baseline_mib']:.0f}",
+                f"{values['peak_mib']:.0f}",
+                f"{values['peak_mib'] - values['baseline_mib']:.1f}",
+                ratio(values["peak_mib"] / reference),
+            ]
+        )
+        results.values[f"memory {name}"] = values["peak_mib"]
+    return table
+
+
+def scaling_table(settings: Settings, results: Results) -> Table:
+    """Time a microframe MLP epoch at growing sample counts."""
+    largest = max(settings.scaling_samples)
+    x, y = mlp.make_data(largest, settings.features, settings.classes)
+    sizes = [settings.features, *settings.hidden, settings.classes]
+    runners = {
+        f"{n:,}": mlp.microframe_runner(x[:n], y[:n], sizes, settings.batch_size)
+        for n in settings.scaling_samples
+    }
+    timings = time_alternating(runners, settings.repeats)
+    table = Table(
+        "Epoch time against data size",
+        "microframe MLP epochs on the first N rows of one data set; time per "
+        "sample should stay constant.",
+        ["Samples", "Median s", "us per sample", "vs smallest per sample"],
+    )
+    first = None
+    for n, (name, values) in zip(
+        settings.scaling_samples, timings.items(), strict=True
+    ):
+        per_sample = median(values) / n * 1e6
+        first = per_sample if first is None else first
+        table.rows.append(
+            [
+                name,
+                seconds(median(values)),
+                f"{per_sample:.2f}",
+                ratio(per_sample / first),
+            ]
+        )
+        results.values["scaling per-sample ratio"] = per_sample / first
+    return table
+
+
+def predict_table(settings: Settings, results: Results) -> Table:
+    """Measure predict's peak memory at growing input sizes."""
+    table = Table(
+        "Predict peak memory",
+        f"Peak resident set size of a fresh process that predicts with a "
+        f"Dense({settings.predict_features} -> 64) -> ReLU -> Dense(64 -> "
+        f"{settings.classes}) -> Softmax model on float32 inputs of N x "
+        f"{settings.predict_features}. Added: the peak beyond the input and "
+        "the output array, which predict must return.",
+        ["Rows", "Input MiB", "Output MiB", "Peak MiB", "Added MiB"],
+    )
+    added = []
+    for rows in settings.predict_rows:
+        values = memory.measure("predict", settings, rows)
+        extra = values["peak_mib"] - values["baseline_mib"] - values["output_mib"]
+        added.append(extra)
+        table.rows.append(
+            [
+                f"{rows:,}",
+                f"{values['input_mib']:.1f}",
+                f"{values['output_mib']:.1f}",
+                f"{values['peak_mib']:.0f}",
+                f"{extra:.1f}",
+            ]
+        )
+    results.values["predict added growth"] = added[-1] - added[0]
+    return table
+
+
+# Findings from profiling the MLP epoch and the exercise step before the fast
+# path was written, with the changes they led to. The profile table after
+# them shows the present state.
+FINDINGS = """\
+Profiling `Sequential.fit` (cProfile and py-spy) before the fast path was
+written showed:
+
+- The matrix products of the Dense layers take most of an MLP epoch. The
+  first layer also computed its input gradient, a product as large as its
+  forward one that nothing reads. `fit` now calls `Layer.backward_params` on
+  the first layer, which Dense implements without that product.
+- The loss checked the targets and the range of the predictions on every
+  batch. `fit` now checks all targets once with `Loss.prepare_targets`, and
+  its batches call the unchecked `Loss.forward`, except the first batch of
+  each epoch, which runs the checked call.
+- The finiteness check of the inputs built a boolean mask over a block of
+  rows, which showed in the peak memory. The minimum and maximum, which are
+  NaN or infinite whenever any element is, now settle the common case.
+- Bias gradients now come from a vector-matrix product with a cached vector
+  of ones, which is faster than `sum(axis=0)`; ReLU keeps its mask from the
+  forward pass instead of comparing again.
+- The exercise step is a few dozen NumPy calls on 1x2 arrays, so call
+  overhead, not arithmetic, sets its time. Sigmoid now enters its error-state
+  context as a decorator, which is cheaper than a `with` block per call.
+
+Still on the hot path: the SGD update `param -= learning_rate * grad` makes
+a temporary as large as each weight and passes over it twice, and the
+optimizer loops over parameters in Python on every step.
+"""
+
+
+def profile_table(settings: Settings) -> Table:
+    """Profile one microframe MLP epoch by function."""
+    samples = min(settings.samples, 15_000)
+    x, y = mlp.make_data(samples, settings.features, settings.classes)
+    sizes = [settings.features, *settings.hidden, settings.classes]
+    run = mlp.microframe_runner(x, y, sizes, settings.batch_size)
+    total, rows = profiling.profile_run(run, top=10)
+    table = Table(
+        "Profile of a microframe MLP epoch",
+        FINDINGS
+        + f"\nThe table: cProfile of one epoch on {samples:,} rows ({total:.3g} s "
+        "profiled), the functions with the most time of their own, callees "
+        "excluded.",
+        ["Function", "Calls", "Own s", "Share"],
+    )
+    for label, calls, own in rows:
+        table.rows.append(
+            [f"`{label}`", str(calls), seconds(own), f"{own / total:.0%}"]
+        )
+    return table
+
+
+TARGETS = [
+    (
+        "MLP epoch at most 1.15x the GEMM floor",
+        "mlp microframe",
+        "mlp GEMM floor",
+        1.15,
+        False,
+    ),
+    (
+        "MLP epoch faster than the hand-written NumPy loop",
+        "mlp microframe",
+        "mlp NumPy, hand-written",
+        1.0,
+        False,
+    ),
+    (
+        "PyTorch MLP epoch at least 1.5x microframe's",
+        "mlp PyTorch eager",
+        "mlp microframe",
+        1.5,
+        True,
+    ),
+    (
+        "scikit-learn MLP epoch at least 2x microframe's",
+        "mlp scikit-learn MLPClassifier",
+        "mlp microframe",
+        2.0,
+        True,
+    ),
+    (
+        "Exercise step at most 2x hand-written NumPy",
+        "exercise microframe, Sequential.fit",
+        "exercise NumPy, hand-written",
+        2.0,
+        False,
+    ),
+    (
+        "PyTorch exercise step at least 10x microframe's",
+        "exercise PyTorch eager",
+        "exercise microframe, Sequential.fit",
+        10.0,
+        True,
+    ),
+    (
+        "Conv epoch no slower than PyTorch",
+        "conv microframe",
+        "conv PyTorch eager",
+        1.0,
+        False,
+    ),
+    (
+        "MLP peak memory at most 1.1x the NumPy loop's",
+        "memory microframe",
+        "memory NumPy, hand-written",
+        1.1,
+        False,
+    ),
+]
+
+
+def targets_table(results: Results) -> Table:
+    """Compare the measured ratios with the targets."""
+    table = Table(
+        "Targets",
+        "Each target as a ratio of two medians from this run.",
+        ["Target", "Measured", "Met"],
+    )
+    for text, numerator, denominator, bound, at_least in TARGETS:
+        top, bottom = results.get(numerator), results.get(denominator)
+        if top is None or bottom is None:
+            table.rows.append([text, "not measured", "-"])
+            continue
+        value = top / bottom
+        reached = value >= bound if at_least else value <= bound
+        table.rows.append([text, ratio(value), "yes" if reached else "no"])
+    scaling = results.get("scaling per-sample ratio")
+    if scaling is not None:
+        linear = "yes" if scaling <= 1.2 else "no"
+        table.rows.append(
+            [
+                "Time per sample at the largest size within 1.2x the smallest",
+                ratio(scaling),
+                linear,
+            ]
+        )
+    growth = results.get("predict added growth")
+    if growth is not None:
+        flat = "yes" if growth <= 16 else "no"
+        table.rows.append(
+            [
+                "Predict memory beyond input and output grows by at most 16 MiB",
+                f"{growth:+.1f} MiB",
+                flat,
+            ]
+        )
+    return table
+
+
+def run_all(
+    settings: Settings, output: Path | None, command: str, log: Log = print
+) -> str:
+    """Run every case, print each table, and write the page to ``output``.
+
+    Returns:
+        the Markdown page.
+    """
+    results = Results()
+    steps: list[Callable[[], Table]] = [
+        lambda: mlp_table(settings, results),
+        lambda: exercise_table(settings, results),
+        lambda: conv_table(settings, results),
+        lambda: memory_table(settings, results),
+        lambda: scaling_table(settings, results),
+        lambda: predict_table(settings, results),
+        lambda: profile_table(settings),
+    ]
+    tables = []
+    for step in steps:
+        table = step()
+        log(table.markdown())
+        tables.append(table)
+    summary = targets_table(results)
+    log(summary.markdown())
+    notes = []
+    if settings.name != "full":
+        notes.append(
+            f"These figures come from the **{settings.name}** settings, with "
+            "smaller shapes and fewer repeats than the targets are stated for; "
+            "`make bench` gives the full-size figures."
+        )
+    page = render_page(command, settings.name, [summary, *tables, environment()], notes)
+    if output is not None:
+        output.write_text(page, encoding="utf-8")
+    return page

@@ -1,0 +1,82 @@
+"""The benchmark harness, run end to end on tiny shapes (no timing asserts)."""
+
+from pathlib import Path
+
+import pytest
+
+from benchmarks import memory
+from benchmarks.report import Table
+from benchmarks.settings import TINY
+from benchmarks.suite import run_all
+from benchmarks.timing import time_alternating
+
+
+def test_time_alternating_runs_in_turns() -> None:
+    calls: list[str] = []
+    timings = time_alternating(
+        {"a": lambda: calls.append("a"), "b": lambda: calls.append("b")}, repeats=2
+    )
+    assert calls == ["a", "b", "a", "b", "a", "b"]
+    assert [len(values) for values in timings.values()] == [2, 2]
+
+
+def test_table_markdown_layout() -> None:
+    table = Table("Title", "One sentence.", ["A", "B"], [["1", "2"]])
+    expected = "## Title\n\nOne sentence.\n\n| A | B |\n|---|---|\n| 1 | 2 |\n"
+    assert table.markdown() == expected
+
+
+def test_memory_case_reports_input_size() -> None:
+    figures = memory.measure("predict", TINY, rows=1024)
+    assert figures["input_mib"] == pytest.approx(1024 * 5 * 4 / 2**20)
+    assert figures["peak_mib"] >= figures["baseline_mib"] > 0
+
+
+@pytest.fixture(scope="module")
+def tiny_page(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
+    output = tmp_path_factory.mktemp("bench") / "benchmarks.md"
+    page = run_all(TINY, output, "pytest tiny run", log=lambda text: None)
+    return page, output
+
+
+def test_run_all_writes_page(tiny_page: tuple[str, Path]) -> None:
+    page, output = tiny_page
+    assert output.read_text(encoding="utf-8") == page
+
+
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "## Targets",
+        "## MLP epoch",
+        "## Exercise network step",
+        "## Digits conv network epoch",
+        "## MLP peak memory",
+        "## Epoch time against data size",
+        "## Predict peak memory",
+        "## Profile of a microframe MLP epoch",
+        "## Machine",
+    ],
+)
+def test_run_all_page_has_section(tiny_page: tuple[str, Path], heading: str) -> None:
+    assert heading in tiny_page[0]
+
+
+@pytest.mark.parametrize(
+    "row_start",
+    [
+        "| microframe |",
+        "| NumPy, hand-written |",
+        "| GEMM floor |",
+        "| microframe, Sequential.fit |",
+        "| microframe, explicit calls |",
+    ],
+)
+def test_run_all_page_has_contender(
+    tiny_page: tuple[str, Path], row_start: str
+) -> None:
+    assert row_start in tiny_page[0]
+
+
+def test_run_all_page_names_command(tiny_page: tuple[str, Path]) -> None:
+    assert "`pytest tiny run` (settings: **tiny**)" in tiny_page[0]
