@@ -8,6 +8,8 @@ and no extension fetches anything from the network.
 import sys
 from pathlib import Path
 
+from sphinx.application import Sphinx
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -49,3 +51,18 @@ html_theme_options = {
     "navigation_with_keys": False,
     "show_toc_level": 2,
 }
+
+
+def _skip_metadata_request_setters(
+    app: Sphinx, what: str, name: str, obj: object, skip: bool, options: object
+) -> bool | None:
+    # scikit-learn adds set_<method>_request methods to every estimator
+    # class; their docstrings refer to scikit-learn's own glossary, which
+    # this site does not have.
+    if name.startswith("set_") and name.endswith("_request"):
+        return True
+    return None
+
+
+def setup(app: Sphinx) -> None:
+    app.connect("autodoc-skip-member", _skip_metadata_request_setters)

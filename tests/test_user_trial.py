@@ -28,7 +28,6 @@ from microframe.errors import (
     ConfigurationError,
     InputTypeError,
     InputValueError,
-    MissingDependencyError,
     NotFittedError,
     ShapeError,
 )
@@ -304,10 +303,6 @@ def test_metric_negative_weight() -> None:
 
 
 # -- pictures -------------------------------------------------------------
-
-
-def test_viz_missing_dependency_class() -> None:
-    assert microframe.viz.MissingDependencyError is MissingDependencyError
 
 
 def test_plot_model_new_folder(tmp_path: Path) -> None:

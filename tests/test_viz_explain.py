@@ -146,7 +146,13 @@ def test_batch_by_hand() -> None:
     np.testing.assert_allclose(step.layers[0].grads["weight"], [[4.0]])
     np.testing.assert_allclose(step.layers[0].changes["weight"], [[-0.4]])
     np.testing.assert_allclose(step.layers[0].changes["bias"], [-0.2])
-    assert str(step).startswith("Training step on 2 samples\n")
+    text = str(step)
+    assert text.startswith("Training step on 2 samples\n")
+    update = text[text.index("4. Update") :]
+    assert update.count("layer 0: Dense(1 -> 1)") == 1
+    # 2.0 - 0.4 = 1.6 in float64, and 1.6 - 2.0 rounds to -0.3999999999999999.
+    assert "change in weight: -0.3999999999999999" in update
+    assert "change in bias: -0.2" in update
 
 
 def test_default_loss_and_optimizer() -> None:

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from test_exercise import build_exercise_model
 
-from microframe import Dense, Dropout, ReLU, Sequential, Sigmoid, Tanh
+from microframe import Conv2D, Dense, Dropout, ReLU, Sequential, Sigmoid, Tanh
 from microframe.errors import ConfigurationError, ShapeError
 
 EXERCISE_X = np.array([0.5, 0.1, -0.2])
@@ -162,6 +162,16 @@ def test_layer_view_saturated_sigmoid() -> None:
 def test_layer_view_input_shape_from_x() -> None:
     text = wide_model().to_mermaid(np.zeros((3, 20)))
     assert '  x_in[/"input<br/>(N, 20)"/]' in text
+
+
+def test_convolution_dead_filter_counts_channels() -> None:
+    model = Sequential([Conv2D(1, 2, 1, use_bias=False), ReLU()])
+    # Filter 0 passes positive pixels, filter 1 negates them: with only
+    # positive pixels filter 1 is zero everywhere, so one of two is dead.
+    model.layers[0].params["weight"] = [[[[1.0, -1.0]]]]
+    text = model.to_mermaid(np.full((2, 3, 3, 1), 0.5))
+    assert "out (N, 3, 3, 2)" in text
+    assert "dead units 50%" in text
 
 
 def test_unknown_view_raises() -> None:

@@ -8,9 +8,8 @@ import pytest
 from test_exercise import build_exercise_model
 
 from microframe import Dense, ReLU, Sequential, Sigmoid, Softmax
-from microframe.errors import NotFittedError, ShapeError
+from microframe.errors import MissingDependencyError, NotFittedError, ShapeError
 from microframe.viz import (
-    MissingDependencyError,
     plot_decision_boundary,
     plot_gradient_histograms,
     plot_weight_histograms,
@@ -85,7 +84,7 @@ def test_gradient_histograms_after_backward(tmp_path: Path) -> None:
 
 
 def test_gradient_histograms_need_backward(tmp_path: Path) -> None:
-    with pytest.raises(NotFittedError, match="no layer holds gradients"):
+    with pytest.raises(NotFittedError, match="no gradients found"):
         plot_gradient_histograms(build_exercise_model(), tmp_path / "g.png")
 
 

@@ -1,7 +1,6 @@
 """Pictures and explanations of a model: Mermaid diagrams, PNG plots and a
 training step written out layer by layer."""
 
-from microframe.errors import MissingDependencyError
 from microframe.viz.explain import LayerStep, StepExplanation, explain_step
 from microframe.viz.mermaid import to_mermaid
 from microframe.viz.plots import (
@@ -14,7 +13,6 @@ from microframe.viz.render import render_mermaid
 
 __all__ = [
     "LayerStep",
-    "MissingDependencyError",
     "StepExplanation",
     "explain_step",
     "plot_decision_boundary",

@@ -22,7 +22,7 @@ ARRAY_PRECISION = 8
 
 @dataclass
 class LayerStep:
-    """What one layer did during the step.
+    """The values one layer computed during the step.
 
     Attributes:
         index: position of the layer in the model.
@@ -97,29 +97,33 @@ def _describe(step: StepExplanation) -> list[str]:
     lines = [
         f"Training step on {samples}",
         f"loss {step.loss_name}, optimizer {step.optimizer_name}",
-        "1. Forward pass",
     ]
+
+    lines.append("1. Forward pass")
     for layer in step.layers:
         lines.append(f"  layer {layer.index}: {layer.name}")
         lines.append(_line("input", layer.input, single))
         lines.append(_line("output", layer.output, single))
-    lines += [
-        "2. Loss",
-        f"    loss: {step.loss!r}",
-        _line("output error -dL/d(y_pred)", step.output_error, single),
-        "3. Backward pass, error terms delta = -dL/d(layer input)",
-    ]
+
+    lines.append("2. Loss")
+    lines.append(f"    loss: {step.loss!r}")
+    lines.append(_line("output error -dL/d(y_pred)", step.output_error, single))
+
+    lines.append("3. Backward pass, error terms delta = -dL/d(layer input)")
     for layer in reversed(step.layers):
         lines.append(f"  layer {layer.index}: {layer.name}")
         if layer.delta is not None:
             lines.append(_line("delta", layer.delta, single))
         for key, grad in layer.grads.items():
             lines.append(_line(f"dL/d{key}", grad, single=False))
+
     lines.append("4. Update, change = after - before")
     for layer in reversed(step.layers):
-        for key, change in layer.changes.items():
+        if layer.changes:
             lines.append(f"  layer {layer.index}: {layer.name}")
+        for key, change in layer.changes.items():
             lines.append(_line(f"change in {key}", change, single=False))
+
     status = "applied to the model" if step.applied else "not applied (apply=False)"
     lines.append(f"The update was {status}.")
     return lines

@@ -178,9 +178,10 @@ def _class_def(kind: str) -> str:
 def layer_statistics(layer: Any, output: Array | None, precision: int) -> list[str]:
     """Return label lines with output and weight statistics for one layer.
 
-    Output lines give the mean and standard deviation over the batch, the
-    fraction of saturated outputs after Sigmoid or Tanh, and after ReLU the
-    fraction of dead units (zero for every sample of the batch).
+    Output lines give the mean and standard deviation over the batch, and
+    the fraction of saturated outputs after Sigmoid or Tanh. After ReLU
+    they give the fraction of dead units, the features or channels (last
+    axis) that are zero for every sample and position of the batch.
     """
     lines = []
     if output is not None:
@@ -194,7 +195,9 @@ def layer_statistics(layer: Any, output: Array | None, precision: int) -> list[s
             saturated = np.abs(output) > 1 - SATURATION_MARGIN
             lines.append(f"saturated {saturated.mean():.0%}")
         elif isinstance(layer, ReLU):
-            dead = np.all(output.reshape(len(output), -1) <= 0, axis=0)
+            # A unit is a feature or channel, the last axis, so a
+            # convolution filter counts as dead only at every position.
+            dead = np.all(output.reshape(-1, output.shape[-1]) <= 0, axis=0)
             lines.append(f"dead units {dead.mean():.0%}")
     if output is not None:
         for key, param in layer.params.items():

@@ -78,8 +78,8 @@ def plot_model(
     """Draw the ``to_mermaid`` diagram of ``model`` with matplotlib as a PNG.
 
     Small Dense networks are drawn unit by unit with each weight on its
-    edge (blue positive, red negative); other models as a chain of boxes,
-    one per layer. The model is not changed.
+    edge, blue when positive and red when negative. Other models are drawn
+    as a chain of boxes, one per layer. The model is not changed.
 
     Args:
         model: the model to draw.
@@ -302,7 +302,7 @@ def plot_gradient_histograms(
     """Draw one histogram per gradient array from the last backward pass.
 
     Raises:
-        NotFittedError: when no layer holds gradients yet.
+        NotFittedError: when no layer has gradients yet.
     """
     arrays = [
         (f"{index}: {layer.name} d{key}", grad)
@@ -311,7 +311,7 @@ def plot_gradient_histograms(
     ]
     if not arrays:
         raise NotFittedError(
-            "plot_gradient_histograms: no layer holds gradients; run "
+            "plot_gradient_histograms: no gradients found in any layer; run "
             "model.fit(...) or model.backward(...) first."
         )
     return _histograms(arrays, path, bins, "gradients")

@@ -14,7 +14,8 @@ from pathlib import Path
 
 from microframe.errors import MissingDependencyError
 
-# Where ``make mermaid-tools`` installs the CLI and its Chromium settings.
+# Install locations of the CLI and its Chromium settings in a checkout, as
+# ``make mermaid-tools`` leaves them.
 _CHECKOUT = Path(__file__).resolve().parent.parent.parent
 DEFAULT_MMDC = _CHECKOUT / "node_modules" / ".bin" / "mmdc"
 DEFAULT_PUPPETEER_CONFIG = _CHECKOUT / "puppeteer-config.json"
