@@ -5,8 +5,10 @@ match; any other Python block must run without error. Blocks of one file
 share a namespace, in order.
 """
 
+import os
 from doctest import ELLIPSIS, NORMALIZE_WHITESPACE
 
+from hypothesis import settings
 from sybil import Sybil
 from sybil.parsers.markdown import PythonCodeBlockParser
 
@@ -16,3 +18,9 @@ pytest_collect_file = Sybil(
     ],
     patterns=["README.md", "docs/*.md"],
 ).pytest()
+
+# CI replays the same property-test examples on every run, so a result
+# never depends on the draw; local runs keep exploring new examples.
+settings.register_profile("ci", derandomize=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")

@@ -185,3 +185,12 @@ def test_loss_gradcheck_sum_and_mean(reduction: str) -> None:
     assert (
         gradcheck_loss(loss, np.array([[1.0], [0.0]]), np.array([[0.3], [0.6]])) <= 1.0
     )
+
+
+def test_float16_prediction_gradient_finite() -> None:
+    loss = CategoricalCrossEntropy()
+    y_pred = np.array([[1.0, 0.0]], dtype=np.float16)
+    loss(np.array([[0.0, 1.0]]), y_pred)
+    grad = loss.backward()
+    assert grad.dtype == np.float32
+    assert np.all(np.isfinite(grad))

@@ -183,6 +183,11 @@ class Loss:
         array = as_numeric_array(y_pred, f"{self.name} y_pred")
         if array.dtype.kind != "f":
             array = array.astype(np.float64)
+        elif array.dtype.itemsize < 4:
+            # float16 cannot hold the clipped log-loss gradient (1 / 1e-7
+            # exceeds its maximum of 65504), so half-precision predictions
+            # are computed, and their gradient returned, in float32.
+            array = array.astype(np.float32)
         if array.ndim == 0:
             raise ShapeError(
                 f"{self.name}: expected y_pred with a batch axis, got a scalar; "
