@@ -139,10 +139,12 @@ def check_finite(array: NDArray[Any], name: str) -> None:
 def check_samples(array: NDArray[Any], name: str, *, min_ndim: int = 2) -> None:
     """Check that ``array`` is batch-first with at least one sample."""
     if array.ndim < min_ndim:
-        hint = "x.reshape(-1, 1) for one feature or x.reshape(1, -1) for one sample"
+        hint = "use x.reshape(-1, 1) for one feature or x.reshape(1, -1) for one sample"
+        if min_ndim == 1:
+            hint = "pass y as a list or array with one entry per sample, such as [y]"
         raise ShapeError(
             f"{name}: expected an array with a batch axis first, of at least "
-            f"{min_ndim} dimensions, got shape {array.shape}; use {hint}."
+            f"{min_ndim} dimensions, got shape {array.shape}; {hint}."
         )
     if len(array) == 0:
         raise ShapeError(

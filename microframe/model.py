@@ -12,6 +12,7 @@ import numpy as np
 from numpy.typing import DTypeLike
 
 from microframe import losses, metrics, optimizers
+from microframe._input_shape import check_input_shape
 from microframe._validation import (
     as_float_array,
     as_numeric_array,
@@ -736,12 +737,22 @@ class Sequential:
                 Needed for output shapes when the first layer has no
                 ``in_features`` (convolution, recurrent, embedding); the
                 shapes show as ``?`` without it.
+
+        Raises:
+            ShapeError: when a batch of ``input_shape`` cannot pass the
+                layers, such as a kernel larger than the image or a shape
+                without the batch axis.
         """
         first = self.layers[0] if self.layers else None
         in_features = getattr(first, "in_features", None)
         shape: tuple[int | None, ...] | None = (
             (None, in_features) if in_features is not None else input_shape
         )
+        if in_features is None and input_shape is not None:
+            hint = "it includes the batch axis, such as (None, 28, 28, 1)"
+            check_input_shape(
+                self.layers, tuple(input_shape), self.dtype, "summary", hint
+            )
         rows = [("Layer", "Output shape", "Params")]
         for index, layer in enumerate(self.layers):
             if shape is not None:

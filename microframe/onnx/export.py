@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from microframe._input_shape import check_input_shape
 from microframe._optional import import_optional
 from microframe.errors import ConfigurationError, InputTypeError, ShapeError
 from microframe.layers.base import Layer
@@ -85,6 +86,17 @@ def export(
         convert = converter_for(layer, position)
         x = convert(layer, builder, x, shape)
         shape = layer.compute_output_shape(shape)
+        if any(size is not None and size < 1 for size in shape):
+            # A kernel larger than the image: the layers name it best.
+            hint = "it is one sample without the batch axis, such as (28, 28, 1)"
+            check_input_shape(
+                model.layers,
+                input_shape_full,
+                model.dtype,
+                "microframe.onnx.export",
+                hint,
+                shown=input_shape_full[1:],
+            )
     builder.nodes.append(onnx.helper.make_node("Identity", [x], [output_name]))
 
     graph = onnx.helper.make_graph(

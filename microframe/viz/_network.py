@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from microframe._validation import as_float_array
+from microframe._validation import as_float_array, check_finite, check_positive_int
 from microframe.activations import Activation
 from microframe.errors import ShapeError
 from microframe.layers.base import Array, Layer
@@ -61,7 +61,25 @@ def as_batch(model: Sequential, x: Any, name: str) -> Array:
             f"{name}: expected one sample (D,) or a batch (N, D) with N >= 1, "
             f"got shape {array.shape}; pass at least one row."
         )
+    check_finite(array, name)
     return array
+
+
+def check_view_options(
+    batch: Array | None, sample: int, precision: int, component: str
+) -> None:
+    """Check that ``sample`` is a row of ``batch`` and ``precision`` is >= 0."""
+    check_positive_int(precision, f"{component} precision", minimum=0)
+    if batch is not None and not 0 <= sample < len(batch):
+        raise ShapeError(
+            f"{component}: sample must be a row index of x, below "
+            f"{len(batch)}, got {sample}."
+        )
+
+
+def draws_units(batch: Array | None) -> bool:
+    """Return whether ``batch`` gives one value per unit: no x, or rows (N, D)."""
+    return batch is None or batch.ndim == 2
 
 
 def layer_outputs(model: Sequential, x: Array) -> list[Array]:

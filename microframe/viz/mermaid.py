@@ -18,6 +18,8 @@ from microframe.viz._network import (
     MAX_UNITS,
     UnitLayer,
     as_batch,
+    check_view_options,
+    draws_units,
     format_shape,
     is_small_dense,
     layer_kind,
@@ -67,8 +69,9 @@ def to_mermaid(
             the layer view shows statistics over the whole batch.
         view: ``"units"`` for one node per unit and one edge per weight,
             ``"layers"`` for one node per layer, or ``"auto"``: units when
-            every layer is Dense or an activation and no layer has more
-            than ``max_units`` units, layers otherwise.
+            every layer is Dense or an activation, no layer has more
+            than ``max_units`` units and ``x`` (if given) is ``(D,)`` or
+            ``(N, D)``, layers otherwise.
         sample: the row of ``x`` shown in the unit view.
         precision: decimals shown for values and weights.
         max_units: the widest layer the ``"auto"`` view draws unit by unit.
@@ -80,7 +83,9 @@ def to_mermaid(
     Raises:
         ConfigurationError: for an unknown ``view``, or ``"units"`` on a
             model that is not a stack of Dense layers and activations.
-        ShapeError: when ``sample`` is not a row of ``x``.
+        ShapeError: when ``sample`` is not a row of ``x``, or for
+            ``"units"`` with an ``x`` of more than two axes.
+        InputValueError: when ``x`` holds NaN or infinity.
 
     Example:
         >>> text = model.to_mermaid(np.array([0.5, 0.1, -0.2]))
@@ -98,17 +103,19 @@ def to_mermaid(
             "activations that starts with Dense; use view='layers'."
         )
     batch = None if x is None else as_batch(model, x, "to_mermaid x")
+    if view == "units" and batch is not None and not draws_units(batch):
+        raise ShapeError(
+            "to_mermaid: view='units' shows one value per unit, so x must be "
+            f"(D,) or (N, D), got shape {batch.shape}; use view='layers'."
+        )
     outputs = None if batch is None else layer_outputs(model, batch)
-    if view == "units" or (view == "auto" and small):
-        if batch is not None and not 0 <= sample < len(batch):
-            raise ShapeError(
-                f"to_mermaid: sample must be a row index of x, below "
-                f"{len(batch)}, got {sample}."
-            )
+    if view == "units" or (view == "auto" and small and draws_units(batch)):
+        check_view_options(batch, sample, precision, "to_mermaid")
         columns = unit_layers(model, outputs, sample)
         if batch is not None:
             columns[0].values = batch[sample]
         return _unit_chart(columns, precision)
+    check_view_options(None, sample, precision, "to_mermaid")
     return _layer_chart(model, batch, outputs, precision)
 
 

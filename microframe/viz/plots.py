@@ -22,6 +22,8 @@ from microframe.viz._network import (
     MAX_UNITS,
     UnitLayer,
     as_batch,
+    check_view_options,
+    draws_units,
     format_shape,
     is_small_dense,
     layer_kind,
@@ -94,12 +96,14 @@ def plot_model(
     """
     batch = None if x is None else as_batch(model, x, "plot x")
     outputs = None if batch is None else layer_outputs(model, batch)
-    if is_small_dense(model, max_units):
+    if is_small_dense(model, max_units) and draws_units(batch):
+        check_view_options(batch, sample, precision, "plot")
         columns = unit_layers(model, outputs, sample)
         if batch is not None:
             columns[0].values = batch[sample]
         figure = _draw_units(columns, precision)
     else:
+        check_view_options(None, sample, precision, "plot")
         figure = _draw_layers(model, outputs, precision)
     return _save(figure, path)
 

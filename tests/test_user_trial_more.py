@@ -1,0 +1,97 @@
+"""Unusual input to the diagrams, summaries and exporters, each caught clearly."""
+
+import importlib.util
+
+import numpy as np
+import pytest
+
+from microframe import LSTM, Conv2D, Dense, Flatten, Sequential, Sigmoid
+from microframe.errors import ConfigurationError, InputValueError, ShapeError
+
+HAS_MATPLOTLIB = importlib.util.find_spec("matplotlib") is not None
+HAS_ONNX = importlib.util.find_spec("onnx") is not None
+
+
+def small_model() -> Sequential:
+    return Sequential([Dense(2, 3), Sigmoid(), Dense(3, 1), Sigmoid()], seed=0)
+
+
+def conv_model() -> Sequential:
+    return Sequential([Conv2D(1, 2, 5), Flatten(), Dense(8, 1)], seed=0)
+
+
+NAN_ROW = np.array([[0.5, 0.1], [np.nan, 0.2]])
+
+
+def test_mermaid_rejects_nan() -> None:
+    with pytest.raises(InputValueError, match=r"to_mermaid x: .*nan in row 1"):
+        small_model().to_mermaid(NAN_ROW)
+
+
+def test_explain_rejects_nan() -> None:
+    with pytest.raises(InputValueError, match=r"explain_step x: .*nan in row 1"):
+        small_model().explain_step(NAN_ROW, [0.0, 1.0])
+
+
+def test_mermaid_units_rejects_3d() -> None:
+    with pytest.raises(ShapeError, match=r"view='units'.*\(3, 2, 2\).*'layers'"):
+        small_model().to_mermaid(np.ones((3, 2, 2)), view="units")
+
+
+def test_mermaid_auto_draws_layers_for_3d() -> None:
+    text = small_model().to_mermaid(np.ones((3, 2, 2)))
+    assert '"input<br/>(N, 2, 2)"' in text
+
+
+def test_mermaid_rejects_negative_precision() -> None:
+    with pytest.raises(ConfigurationError, match="precision must be an integer >= 0"):
+        small_model().to_mermaid(np.ones((1, 2)), precision=-1)
+
+
+@pytest.mark.skipif(not HAS_MATPLOTLIB, reason="needs matplotlib")
+def test_plot_rejects_sample_out_of_range(tmp_path: object) -> None:
+    with pytest.raises(ShapeError, match="plot: sample must be a row index of x"):
+        small_model().plot(f"{tmp_path}/m.png", np.ones((3, 2)), sample=5)
+
+
+@pytest.mark.skipif(not HAS_MATPLOTLIB, reason="needs matplotlib")
+def test_plot_rejects_nan(tmp_path: object) -> None:
+    with pytest.raises(InputValueError, match=r"plot x: .*nan in row 1"):
+        small_model().plot(f"{tmp_path}/m.png", NAN_ROW)
+
+
+def test_scalar_y_hint_names_y() -> None:
+    with pytest.raises(ShapeError, match=r"got shape \(\); pass y as a list"):
+        small_model().explain_step(np.ones((1, 2)), 1.0)
+
+
+def test_summary_rejects_kernel_too_large() -> None:
+    with pytest.raises(ShapeError, match=r"summary: input_shape \(None, 2, 2, 1\)"):
+        conv_model().summary(input_shape=(None, 2, 2, 1))
+
+
+def test_summary_rejects_missing_batch_axis() -> None:
+    with pytest.raises(ShapeError, match=r"includes the batch axis"):
+        conv_model().summary(input_shape=(8, 8, 1))
+
+
+def test_summary_rejects_wrong_features() -> None:
+    model = Sequential([LSTM(3, 2)], seed=0)
+    with pytest.raises(ShapeError, match=r"LSTM\(3 -> 2\)"):
+        model.summary(input_shape=(None, 4, 5))
+
+
+def test_summary_with_good_shape() -> None:
+    lines = conv_model().summary(input_shape=(None, 6, 6, 1)).splitlines()
+    assert lines[2].split()[-5:] == ["(N,", "2,", "2,", "2)", "52"]
+    assert lines[4].split()[-3:] == ["(N,", "1)", "9"]
+
+
+@pytest.mark.skipif(not HAS_ONNX, reason="needs onnx")
+def test_onnx_kernel_too_large() -> None:
+    from microframe.onnx import export
+
+    with pytest.raises(
+        ShapeError, match=r"export: input_shape \(2, 2, 1\) does not fit.*smaller than"
+    ):
+        export(conv_model(), None, input_shape=(2, 2, 1))
