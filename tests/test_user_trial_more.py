@@ -6,10 +6,16 @@ import numpy as np
 import pytest
 
 from microframe import LSTM, Conv2D, Dense, Flatten, Sequential, Sigmoid
-from microframe.errors import ConfigurationError, InputValueError, ShapeError
+from microframe.errors import (
+    ConfigurationError,
+    InputTypeError,
+    InputValueError,
+    ShapeError,
+)
 
 HAS_MATPLOTLIB = importlib.util.find_spec("matplotlib") is not None
 HAS_ONNX = importlib.util.find_spec("onnx") is not None
+HAS_SKLEARN = importlib.util.find_spec("sklearn") is not None
 
 
 def small_model() -> Sequential:
@@ -95,3 +101,15 @@ def test_onnx_kernel_too_large() -> None:
         ShapeError, match=r"export: input_shape \(2, 2, 1\) does not fit.*smaller than"
     ):
         export(conv_model(), None, input_shape=(2, 2, 1))
+
+
+@pytest.mark.skipif(not HAS_SKLEARN, reason="needs scikit-learn")
+def test_regressor_rejects_string_targets() -> None:
+    from microframe.sklearn import NeuralNetRegressor
+
+    x = np.arange(8.0).reshape(4, 2)
+    with pytest.raises(
+        InputTypeError,
+        match=r"NeuralNetRegressor y: expected an array of bool, integer",
+    ):
+        NeuralNetRegressor(epochs=1).fit(x, ["a", "b", "a", "b"])

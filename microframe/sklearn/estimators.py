@@ -13,6 +13,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from microframe import losses
+from microframe._validation import as_float_array
 from microframe.activations import Identity, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh
 from microframe.errors import ConfigurationError, InputValueError
 from microframe.layers.base import Array, Layer
@@ -318,7 +319,7 @@ class NeuralNetRegressor(RegressorMixin, _NeuralNetBase):  # type: ignore[misc]
             y_numeric=True,
             reset=reset,
         )
-        y = np.asarray(y, dtype=np.dtype(self.dtype))
+        y = as_float_array(y, f"{type(self).__name__} y", np.dtype(self.dtype))
         if reset:
             self._single_output = y.ndim == 1
         return x, y.reshape(len(y), -1)
