@@ -12,6 +12,7 @@ from numpy.typing import DTypeLike
 from microframe._validation import ignore_float_errors
 from microframe.errors import MicroframeError, ShapeError
 from microframe.layers.base import Layer
+from microframe.viz._network import forward_layer
 
 
 def check_input_shape(
@@ -48,7 +49,7 @@ def check_input_shape(
     try:
         with ignore_float_errors():
             for layer in copy.deepcopy(list(layers)):
-                out = layer.forward(out, training=False)
+                out = forward_layer(layer, out, training=False)
     except MicroframeError as error:
         raise ShapeError(
             f"{component}: input_shape {shown!r} does not fit the model: "

@@ -7,7 +7,12 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from microframe.errors import ConfigurationError, GradientCheckError, InputTypeError
+from microframe.errors import (
+    ConfigurationError,
+    GradientCheckError,
+    InputTypeError,
+    NotFittedError,
+)
 from microframe.layers.base import Array, Layer
 from microframe.losses.base import Loss
 
@@ -118,6 +123,14 @@ def gradcheck(
         report.errors["input"] = _compare(
             grad_input, x_array, objective, epsilon, atol, rtol
         )
+    for layer in layers:
+        missing = [name for name in layer.params if name not in layer.grads]
+        if missing:
+            raise NotFittedError(
+                f"gradcheck: {layer.name} has no gradient for {missing[0]!r} "
+                f"after backward; make {type(layer).__name__}.backward set "
+                f"grads[{missing[0]!r}]."
+            )
     analytic = {
         f"{index}.{name}": layer.grads[name].copy()
         for index, layer in enumerate(layers)

@@ -5,13 +5,24 @@ import importlib.util
 import numpy as np
 import pytest
 
-from microframe import LSTM, Conv2D, Dense, Flatten, Sequential, Sigmoid
+from microframe import (
+    LSTM,
+    Conv2D,
+    Dense,
+    Flatten,
+    Layer,
+    Sequential,
+    Sigmoid,
+    gradcheck,
+)
 from microframe.errors import (
     ConfigurationError,
     InputTypeError,
     InputValueError,
+    NotFittedError,
     ShapeError,
 )
+from microframe.layers.base import Array
 
 HAS_MATPLOTLIB = importlib.util.find_spec("matplotlib") is not None
 HAS_ONNX = importlib.util.find_spec("onnx") is not None
@@ -113,3 +124,55 @@ def test_regressor_rejects_string_targets() -> None:
         match=r"NeuralNetRegressor y: expected an array of bool, integer",
     ):
         NeuralNetRegressor(epochs=1).fit(x, ["a", "b", "a", "b"])
+
+
+class ListOutput(Layer):
+    def forward(self, x: Array, training: bool = False) -> Array:
+        return x.tolist()  # type: ignore[no-any-return]
+
+    def backward(self, grad_output: Array) -> Array:
+        return grad_output
+
+
+class ForgetsGrads(Layer):
+    def init_params(self, rng: np.random.Generator) -> None:
+        self.params["scale"] = np.ones(2)
+
+    def forward(self, x: Array, training: bool = False) -> Array:
+        return x * self.params["scale"]
+
+    def backward(self, grad_output: Array) -> Array:
+        return grad_output * self.params["scale"]
+
+
+def test_mermaid_rejects_list_output() -> None:
+    model = Sequential([Dense(2, 2), ListOutput()], seed=0)
+    with pytest.raises(InputTypeError, match=r"ListOutput.forward: .*got list"):
+        model.to_mermaid(np.ones((3, 2)))
+
+
+def test_explain_rejects_list_output() -> None:
+    model = Sequential([Dense(2, 2), ListOutput()], seed=0)
+    with pytest.raises(InputTypeError, match=r"ListOutput.forward: .*got list"):
+        model.explain_step(np.ones((3, 2)), np.ones((3, 2)))
+
+
+def test_gradcheck_names_missing_grad() -> None:
+    model = Sequential([Dense(2, 2), ForgetsGrads()], seed=0, dtype=np.float64)
+    with pytest.raises(NotFittedError, match=r"ForgetsGrads.backward set grads"):
+        gradcheck(model, np.ones((3, 2)))
+
+
+class HalfGradient(Layer):
+    def forward(self, x: Array, training: bool = False) -> Array:
+        return x
+
+    def backward(self, grad_output: Array) -> Array:
+        return grad_output[:, :1]
+
+
+def test_short_gradient_names_next_layer() -> None:
+    model = Sequential([Dense(2, 2), HalfGradient()], seed=0)
+    model.forward(np.ones((3, 2)), training=True)
+    with pytest.raises(ShapeError, match=r"next layer's backward return the shape"):
+        model.backward(np.ones((3, 2)))

@@ -316,7 +316,8 @@ class Layer:
                 f"{self.name}.backward: expected grad_output of shape "
                 f"{expected} (the shape of the last forward output), got "
                 f"{grad_output.shape}; pass the gradient of the loss for this "
-                "layer's output."
+                "layer's output, or in a model make the next layer's backward "
+                "return the shape its forward received."
             )
 
 

@@ -15,7 +15,7 @@ import numpy as np
 
 from microframe._validation import as_float_array, check_finite, check_positive_int
 from microframe.activations import Activation
-from microframe.errors import ShapeError
+from microframe.errors import InputTypeError, ShapeError
 from microframe.layers.base import Array, Layer
 from microframe.layers.dense import Dense
 
@@ -88,9 +88,20 @@ def layer_outputs(model: Sequential, x: Array) -> list[Array]:
     outputs = []
     out = x
     for layer in layers:
-        out = layer.forward(out, training=False)
+        out = forward_layer(layer, out, training=False)
         outputs.append(out)
     return outputs
+
+
+def forward_layer(layer: Layer, x: Array, training: bool) -> Array:
+    """Run ``layer.forward`` and check that it returned an array, as fit does."""
+    out = layer.forward(x, training=training)
+    if not isinstance(out, np.ndarray):
+        raise InputTypeError(
+            f"{layer.name}.forward: expected the output as a NumPy array, got "
+            f"{type(out).__name__}; return the layer's output array."
+        )
+    return out
 
 
 def is_small_dense(model: Sequential, max_units: int = MAX_UNITS) -> bool:

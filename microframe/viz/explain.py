@@ -11,7 +11,7 @@ import numpy as np
 from microframe import losses, optimizers
 from microframe.layers.base import Array
 from microframe.training import prepare_y
-from microframe.viz._network import as_batch
+from microframe.viz._network import as_batch, forward_layer
 
 if TYPE_CHECKING:
     from microframe.model import Sequential
@@ -192,7 +192,7 @@ def explain_step(
     out = batch
     for index, layer in enumerate(layers):
         layer_input = out
-        out = layer.forward(out, training=True)
+        out = forward_layer(layer, out, training=True)
         steps.append(LayerStep(index, layer.name, layer_input.copy(), out.copy()))
     value = loss_object(target, out)
     grad = loss_object.backward()
