@@ -21,7 +21,7 @@ def check_input_shape(
     dtype: DTypeLike,
     component: str,
     hint: str,
-    shown: Any = None,
+    reported_shape: Any = None,
 ) -> None:
     """Raise ``ShapeError`` when a batch of ``input_shape`` cannot pass ``layers``.
 
@@ -35,10 +35,10 @@ def check_input_shape(
         dtype: the model's dtype.
         component: the caller's name for the message, such as ``"summary"``.
         hint: how to fix a wrong shape, ending the message.
-        shown: the shape as the caller received it; ``input_shape`` if None.
+        reported_shape: the shape as the caller received it; ``input_shape`` if None.
     """
-    if shown is None:
-        shown = input_shape
+    if reported_shape is None:
+        reported_shape = input_shape
     sizes = input_shape[1:]
     if not all(isinstance(s, (int, np.integer)) and s > 0 for s in sizes):
         raise ShapeError(
@@ -52,6 +52,6 @@ def check_input_shape(
                 out = forward_layer(layer, out, training=False)
     except MicroframeError as error:
         raise ShapeError(
-            f"{component}: input_shape {shown!r} does not fit the model: "
+            f"{component}: input_shape {reported_shape!r} does not fit the model: "
             f"{error} Check input_shape: {hint}."
         ) from error

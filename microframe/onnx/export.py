@@ -95,7 +95,7 @@ def export(
                 model.dtype,
                 "microframe.onnx.export",
                 hint,
-                shown=input_shape_full[1:],
+                reported_shape=input_shape_full[1:],
             )
     builder.nodes.append(onnx.helper.make_node("Identity", [x], [output_name]))
 
