@@ -7,6 +7,7 @@ import pytest
 
 from microframe import (
     LSTM,
+    SGD,
     Conv2D,
     Dense,
     Flatten,
@@ -23,6 +24,7 @@ from microframe.errors import (
     ShapeError,
 )
 from microframe.layers.base import Array
+from microframe.schedules import StepDecay
 
 HAS_MATPLOTLIB = importlib.util.find_spec("matplotlib") is not None
 HAS_ONNX = importlib.util.find_spec("onnx") is not None
@@ -176,3 +178,26 @@ def test_short_gradient_names_next_layer() -> None:
     model.forward(np.ones((3, 2)), training=True)
     with pytest.raises(ShapeError, match=r"next layer's backward return the shape"):
         model.backward(np.ones((3, 2)))
+
+
+def test_optimizer_rejects_schedule_class() -> None:
+    with pytest.raises(InputTypeError, match=r"got the class StepDecay"):
+        SGD(learning_rate=StepDecay)  # type: ignore[arg-type]
+
+
+def test_schedule_wrong_signature() -> None:
+    def no_step() -> float:
+        return 0.1
+
+    optimizer = SGD(learning_rate=no_step)  # type: ignore[arg-type]
+    with pytest.raises(ConfigurationError, match=r"schedule failed at step 0"):
+        optimizer.current_learning_rate()
+
+
+def test_schedule_returns_string() -> None:
+    def text(step: int) -> str:
+        return "0.1x"
+
+    optimizer = SGD(learning_rate=text)  # type: ignore[arg-type]
+    with pytest.raises(ConfigurationError, match=r"schedule failed at step 0"):
+        optimizer.current_learning_rate()

@@ -58,6 +58,12 @@ class Optimizer:
         global_clipnorm: float | None = None,
     ) -> None:
         name = type(self).__name__
+        if isinstance(learning_rate, type):
+            raise InputTypeError(
+                f"{name} learning_rate: expected a number or a schedule instance, "
+                f"got the class {learning_rate.__name__}; create one with its "
+                "arguments, such as StepDecay(0.1, step_size=10)."
+            )
         if callable(learning_rate):
             self.learning_rate: LearningRate = learning_rate
         else:
@@ -84,7 +90,14 @@ class Optimizer:
     def current_learning_rate(self) -> float:
         """Return the learning rate for the next update."""
         if callable(self.learning_rate):
-            value = float(self.learning_rate(self.iterations))
+            try:
+                value = float(self.learning_rate(self.iterations))
+            except (TypeError, ValueError) as error:
+                raise ConfigurationError(
+                    f"{type(self).__name__}: the learning-rate schedule failed at "
+                    f"step {self.iterations} ({error}); it must take the step "
+                    "number and return a finite number >= 0."
+                ) from error
             if not np.isfinite(value) or value < 0:
                 raise ConfigurationError(
                     f"{type(self).__name__}: the learning-rate schedule returned "
