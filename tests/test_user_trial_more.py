@@ -201,3 +201,12 @@ def test_schedule_returns_string() -> None:
     optimizer = SGD(learning_rate=text)  # type: ignore[arg-type]
     with pytest.raises(ConfigurationError, match=r"schedule failed at step 0"):
         optimizer.current_learning_rate()
+
+
+@pytest.mark.skipif(not HAS_MATPLOTLIB, reason="needs matplotlib")
+def test_boundary_length_names_function(tmp_path: object) -> None:
+    from microframe.viz import plot_decision_boundary
+
+    x = np.arange(8.0).reshape(4, 2)
+    with pytest.raises(ShapeError, match=r"^plot_decision_boundary: expected x and y"):
+        plot_decision_boundary(small_model(), x, [0, 1], f"{tmp_path}/b.png")

@@ -239,7 +239,7 @@ def plot_decision_boundary(
             f"{points.shape}; project the data to two features first."
         )
     labels = as_numeric_array(y, "plot_decision_boundary y")
-    check_same_length(points, labels, "y")
+    check_same_length(points, labels, "plot_decision_boundary")
     if labels.ndim == 2 and labels.shape[1] > 1:
         labels = labels.argmax(axis=1)
     labels = labels.reshape(len(points), -1)[:, 0]
