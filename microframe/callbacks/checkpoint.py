@@ -20,8 +20,9 @@ class ModelCheckpoint(Callback):
     interrupted run leaves the last complete checkpoint in place.
 
     Args:
-        filepath: target path. It may contain ``{epoch}`` (counting from 1)
-            and the names of logged values, as in
+        filepath: target path. It may contain ``{epoch}`` (counting from 1
+            over the model's whole training, so a later ``fit`` call goes on
+            from the last number) and the names of logged values, as in
             ``"ckpt-{epoch:03d}-{val_loss:.3f}.mfz"``.
         monitor: the logged value that decides which epoch is best, such
             as ``"val_loss"`` or ``"accuracy"``.
