@@ -280,14 +280,16 @@ class Sequential:
         if self.loss is not None:
             self._check_loss_matches_output(self.loss)
 
-    def _check_loss_matches_output(self, loss: losses.Loss) -> None:
+    def _check_loss_matches_output(
+        self, loss: losses.Loss, caller: str = "compile"
+    ) -> None:
         last = self.layers[-1] if self.layers else None
         if not isinstance(loss, _PROBABILITY_LOSSES):
             return
         if getattr(loss, "from_logits", False):
             if isinstance(last, (Sigmoid, Softmax)):
                 warnings.warn(
-                    f"compile: {type(loss).__name__}(from_logits=True) after a "
+                    f"{caller}: {type(loss).__name__}(from_logits=True) after a "
                     f"{last.name} output applies {last.name} twice, which slows "
                     f"or stalls training; remove the {last.name} layer or use "
                     "from_logits=False.",
@@ -298,7 +300,7 @@ class Sequential:
         binary = isinstance(loss, losses.BinaryCrossEntropy)
         if binary and isinstance(last, Softmax):
             warnings.warn(
-                "compile: BinaryCrossEntropy after a Softmax output treats each "
+                f"{caller}: BinaryCrossEntropy after a Softmax output treats each "
                 "class as a separate yes/no; for one label per sample use "
                 "CategoricalCrossEntropy with Softmax.",
                 UserWarning,
@@ -306,7 +308,7 @@ class Sequential:
             )
         if not binary and isinstance(last, Sigmoid):
             warnings.warn(
-                f"compile: {loss.name} after a Sigmoid output expects one-hot "
+                f"{caller}: {loss.name} after a Sigmoid output expects one-hot "
                 "rows that sum to 1; use Softmax for one class per sample, or "
                 "BinaryCrossEntropy for independent labels.",
                 UserWarning,
@@ -314,7 +316,7 @@ class Sequential:
             )
         if isinstance(last, _UNSQUASHED_OUTPUTS):
             raise ConfigurationError(
-                f"compile: {loss.name} expects probabilities but the model ends "
+                f"{caller}: {loss.name} expects probabilities but the model ends "
                 f"with {last.name}, whose output is not in [0, 1]; add Sigmoid() "
                 f"or Softmax() as the last layer or use "
                 f"{type(loss).__name__}(from_logits=True)."

@@ -14,6 +14,8 @@ from microframe import (
     Layer,
     Sequential,
     Sigmoid,
+    Softmax,
+    SparseCategoricalCrossEntropy,
     gradcheck,
 )
 from microframe.errors import (
@@ -210,3 +212,16 @@ def test_boundary_length_names_function(tmp_path: object) -> None:
     x = np.arange(8.0).reshape(4, 2)
     with pytest.raises(ShapeError, match=r"^plot_decision_boundary: expected x and y"):
         plot_decision_boundary(small_model(), x, [0, 1], f"{tmp_path}/b.png")
+
+
+def test_explain_warns_double_softmax() -> None:
+    model = Sequential([Dense(2, 3), Softmax()], seed=0)
+    loss = SparseCategoricalCrossEntropy(from_logits=True)
+    with pytest.warns(UserWarning, match=r"^explain_step: .*applies Softmax twice"):
+        model.explain_step(np.ones((2, 2)), [0, 2], loss=loss)
+
+
+def test_explain_rejects_bce_after_identity() -> None:
+    model = Sequential([Dense(2, 1)], seed=0)
+    with pytest.raises(ConfigurationError, match=r"^explain_step: .*ends with Dense"):
+        model.explain_step(np.ones((2, 2)), [0.0, 1.0], loss="binary_crossentropy")

@@ -173,6 +173,7 @@ def explain_step(
     target = prepare_y(y, batch, model.dtype, "explain_step")
     if loss is not None:
         loss_object = losses.get(loss)
+        model._check_loss_matches_output(loss_object, "explain_step")
     elif model.loss is not None:
         loss_object = model.loss
     else:
