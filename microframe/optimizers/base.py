@@ -69,6 +69,10 @@ class Optimizer:
         self.global_clipnorm = _check_clip(global_clipnorm, f"{name} global_clipnorm")
         self.iterations = 0
         self.state: dict[str, dict[str, Array]] = {}
+        # Per layer index, the state key of each parameter name, built once.
+        self._keys: list[dict[str, str]] = []
+        # Work arrays for the updates, keyed like ``state`` but never saved.
+        self._scratch: dict[tuple[str, str], Array] = {}
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self._describe()})"
@@ -115,8 +119,11 @@ class Optimizer:
         self.iterations += 1
 
     def _collect(self, layers: Sequence[Layer]) -> list[tuple[str, Array, Array]]:
+        while len(self._keys) < len(layers):
+            self._keys.append({})
         entries = []
         for index, layer in enumerate(layers):
+            keys = self._keys[index]
             for name, param in layer.params.items():
                 grad = layer.grads.get(name)
                 if grad is None:
@@ -132,7 +139,10 @@ class Optimizer:
                         f"{param.shape}; backward must store one gradient per "
                         "parameter entry, summed over the batch."
                     )
-                entries.append((f"{index}.{name}", param, grad))
+                key = keys.get(name)
+                if key is None:
+                    key = keys[name] = f"{index}.{name}"
+                entries.append((key, param, grad))
         return entries
 
     def _clip_norms(
@@ -207,6 +217,18 @@ class Optimizer:
                 "each model its own optimizer object."
             )
         return slots[slot]
+
+    def _work(self, key: str, name: str, like: Array) -> Array:
+        """Return a work array shaped like ``like``, reused across steps.
+
+        Unlike ``_slot``, its content is not kept between steps and not
+        saved: updates write into it with ``out=`` instead of creating a
+        temporary as large as the parameter on every step.
+        """
+        work = self._scratch.get((key, name))
+        if work is None or work.shape != like.shape or work.dtype != like.dtype:
+            work = self._scratch[(key, name)] = np.empty_like(like)
+        return work
 
 
 def _check_clip(value: float | None, name: str) -> float | None:
