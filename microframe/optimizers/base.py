@@ -72,7 +72,7 @@ class Optimizer:
         # Per layer index, the state key of each parameter name, built once.
         self._keys: list[dict[str, str]] = []
         # Work arrays for the updates, keyed like ``state`` but never saved.
-        self._scratch: dict[tuple[str, str], Array] = {}
+        self._scratch: dict[str, Array] = {}
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self._describe()})"
@@ -100,7 +100,10 @@ class Optimizer:
 
     def step(self, layers: Sequence[Layer]) -> None:
         """Clip the gradients of ``layers``, then update their parameters once."""
-        if isinstance(layers, Layer) or hasattr(layers, "layers"):
+        # A list passes at once; hasattr costs a raised AttributeError.
+        if type(layers) is not list and (
+            isinstance(layers, Layer) or hasattr(layers, "layers")
+        ):
             raise InputTypeError(
                 f"{type(self).__name__}.step: expected a list of layers, got "
                 f"{type(layers).__name__}; pass model.layers, or [layer] for a "
@@ -132,18 +135,25 @@ class Optimizer:
                         f"gradient for {name!r}; call backward before step, and "
                         f"make {layer.name}.backward set grads[{name!r}]."
                     )
-                if np.shape(grad) != param.shape:
-                    raise ShapeError(
-                        f"{type(self).__name__}.step: {layer.name}.grads[{name!r}] "
-                        f"has shape {np.shape(grad)}, but the parameter has shape "
-                        f"{param.shape}; backward must store one gradient per "
-                        "parameter entry, summed over the batch."
-                    )
+                # np.shape also reads lists, but costs more than .shape.
+                if type(grad) is not np.ndarray or grad.shape != param.shape:
+                    self._check_grad_shape(layer, name, param, grad)
                 key = keys.get(name)
                 if key is None:
                     key = keys[name] = f"{index}.{name}"
                 entries.append((key, param, grad))
         return entries
+
+    def _check_grad_shape(
+        self, layer: Layer, name: str, param: Array, grad: Array
+    ) -> None:
+        if np.shape(grad) != param.shape:
+            raise ShapeError(
+                f"{type(self).__name__}.step: {layer.name}.grads[{name!r}] "
+                f"has shape {np.shape(grad)}, but the parameter has shape "
+                f"{param.shape}; backward must store one gradient per "
+                "parameter entry, summed over the batch."
+            )
 
     def _clip_norms(
         self, entries: list[tuple[str, Array, Array]]
@@ -225,9 +235,9 @@ class Optimizer:
         saved: updates write into it with ``out=`` instead of creating a
         temporary as large as the parameter on every step.
         """
-        work = self._scratch.get((key, name))
+        work = self._scratch.get(f"{key}/{name}")
         if work is None or work.shape != like.shape or work.dtype != like.dtype:
-            work = self._scratch[(key, name)] = np.empty_like(like)
+            work = self._scratch[f"{key}/{name}"] = np.empty_like(like)
         return work
 
 
