@@ -112,9 +112,8 @@ def _max_pool_forward(x: Array, geometry: Geometry) -> tuple[Array, Array]:
         if out is None:
             out = candidate.copy()
             continue
-        # Strictly greater, so ties keep the first maximum. np.where is a
-        # single pass, where assigning through the boolean mask is several
-        # times slower.
+        # Strictly greater, so ties keep the first maximum. np.where makes
+        # one pass, which measured faster than assigning through the mask.
         better = candidate > out
         np.maximum(out, candidate, out=out)
         argmax = np.where(better, i * kw + j, argmax)
