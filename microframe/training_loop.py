@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from microframe.callbacks import CallbackList
+from microframe.callbacks import Callback, CallbackList
 from microframe.layers.base import Array, Layer
 from microframe.losses import Loss
 from microframe.metrics import Metric
@@ -96,10 +96,15 @@ def _train_one_epoch(
     for metric in metric_list:
         metric.reset()
     layers = model.layers
+    # Most runs have no per-batch callback (History and TerminateOnNaN work
+    # per epoch), so the loop skips the hooks and their logs dicts then.
+    begin_hooks = _overridden(callbacks, "on_batch_begin")
+    end_hooks = _overridden(callbacks, "on_batch_end")
     total = 0.0
     for batch in range(count_batches(n, batch_size)):
         rows = order[batch * batch_size : (batch + 1) * batch_size]
-        callbacks.on_batch_begin(batch, {})
+        if begin_hooks:
+            callbacks.on_batch_begin(batch, {})
         x_batch = x.gather(rows)
         y_batch = y.gather(rows)
         w_batch = None if weights is None else weights[rows]
@@ -122,11 +127,18 @@ def _train_one_epoch(
         total += batch_loss * len(rows)
         for metric in metric_list:
             metric.update(y_batch, y_pred, w_batch)
-        callbacks.on_batch_end(batch, {"loss": batch_loss})
+        if end_hooks:
+            callbacks.on_batch_end(batch, {"loss": batch_loss})
     logs = {"loss": total / n}
     for metric in metric_list:
         logs[metric.name] = metric.result()
     return logs
+
+
+def _overridden(callbacks: CallbackList, hook: str) -> bool:
+    """Return whether any callback in ``callbacks`` overrides ``hook``."""
+    default = getattr(Callback, hook)
+    return any(getattr(type(c), hook) is not default for c in callbacks.callbacks)
 
 
 def backward_and_update(layers: list[Layer], loss: Loss, optimizer: Optimizer) -> None:
@@ -136,7 +148,12 @@ def backward_and_update(layers: list[Layer], loss: Loss, optimizer: Optimizer) -
     grad = loss.grad_through(layers[-1]) if layers else None
     stack = layers[:-1] if grad is not None else layers
     if grad is None:
-        grad = loss.backward()
+        # fit runs inside np.errstate already; a loss that overrides
+        # backward gets its own method called.
+        if type(loss).backward is Loss.backward:
+            grad = loss._backward_unguarded()
+        else:
+            grad = loss.backward()
     for layer in reversed(stack[1:]):
         grad = layer.backward(grad)
     # Nothing reads the first layer's input gradient, so it is not computed.

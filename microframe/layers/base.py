@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import inspect
 from collections.abc import Callable
 from typing import Any
 
@@ -333,6 +334,16 @@ def _reject_none(value: Any, name: str) -> None:
 
 def _checked_forward(method: Callable[..., Array]) -> Callable[..., Array]:
     """Wrap a subclass's ``forward`` so that it receives a checked array."""
+    if _has_parameters(method, ("self", "x", "training"), (False,)):
+        # The usual signature: forwarding it as it is avoids packing
+        # ``*args`` and ``**kwargs``, which doubles the cost of the wrapper.
+        @functools.wraps(method)
+        def forward_usual(self: Layer, x: Any, training: bool = False) -> Array:
+            if type(x) is not np.ndarray or x.dtype.kind != "f" or x.size == 0:
+                x = self._prepare_input(x)
+            return method(self, x, training)
+
+        return forward_usual
 
     @functools.wraps(method)
     def forward(self: Layer, x: Any, *args: Any, **kwargs: Any) -> Array:
@@ -349,6 +360,15 @@ def _checked_forward(method: Callable[..., Array]) -> Callable[..., Array]:
 
 def _checked_backward(method: Callable[..., Any]) -> Callable[..., Any]:
     """Wrap a subclass's ``backward`` or ``backward_params`` to receive floats."""
+    if _has_parameters(method, ("self", "grad_output"), ()):
+
+        @functools.wraps(method)
+        def backward_usual(self: Layer, grad_output: Any) -> Any:
+            if type(grad_output) is not np.ndarray or grad_output.dtype.kind != "f":
+                grad_output = self._prepare(grad_output, "backward grad_output")
+            return method(self, grad_output)
+
+        return backward_usual
 
     @functools.wraps(method)
     def backward(self: Layer, grad_output: Any, *args: Any, **kwargs: Any) -> Any:
@@ -357,3 +377,25 @@ def _checked_backward(method: Callable[..., Any]) -> Callable[..., Any]:
         return method(self, grad_output, *args, **kwargs)
 
     return backward
+
+
+def _has_parameters(
+    method: Callable[..., Any], names: tuple[str, ...], defaults: tuple[Any, ...]
+) -> bool:
+    """Return whether ``method`` takes exactly ``names``, positionally.
+
+    ``defaults`` are the defaults of the last parameters, compared with
+    ``is``, so a wrapper with the same signature behaves the same.
+    """
+    try:
+        parameters = list(inspect.signature(method).parameters.values())
+    except (TypeError, ValueError):
+        return False
+    if [p.name for p in parameters] != list(names):
+        return False
+    if any(p.kind is not p.POSITIONAL_OR_KEYWORD for p in parameters):
+        return False
+    given = [p.default for p in parameters if p.default is not p.empty]
+    return len(given) == len(defaults) and all(
+        a is b for a, b in zip(given, defaults, strict=True)
+    )

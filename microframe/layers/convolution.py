@@ -57,14 +57,27 @@ def conv_backward(
     grad_output.sum(...)``, and the input gradient is ``grad_output @
     kernel.T`` folded back onto the input by ``add_windows``.
     """
+    grad_kernel, grad_bias = conv_param_grads(grad_output, columns, kernel)
+    return grad_kernel, grad_bias, conv_input_grad(grad_output, kernel, geometry)
+
+
+def conv_param_grads(
+    grad_output: Array, columns: Array, kernel: Array
+) -> tuple[Array, Array]:
+    """Return the gradients for the kernel and the bias, as ``conv_backward``."""
+    grad_2d = grad_output.reshape(-1, kernel.shape[-1])
+    grad_kernel = (columns.T @ grad_2d).reshape(kernel.shape)
+    return grad_kernel, grad_2d.sum(axis=0)
+
+
+def conv_input_grad(grad_output: Array, kernel: Array, geometry: Geometry) -> Array:
+    """Return the gradient for the input, as ``conv_backward``."""
     kh, kw, c_in, c_out = kernel.shape
     n, oh, ow, _ = grad_output.shape
     grad_2d = grad_output.reshape(-1, c_out)
     kernel_2d = kernel.reshape(-1, c_out)
-    grad_kernel = (columns.T @ grad_2d).reshape(kernel.shape)
-    grad_bias = grad_2d.sum(axis=0)
     grad_columns = (grad_2d @ kernel_2d.T).reshape(n, oh, ow, kh, kw, c_in)
-    return grad_kernel, grad_bias, add_windows(grad_columns, geometry)
+    return add_windows(grad_columns, geometry)
 
 
 class _Convolution(Layer):
@@ -110,17 +123,18 @@ class _Convolution(Layer):
         self._out_shape = out.shape
         return out
 
-    def _backward_2d(self, grad_output: Array) -> Array:
+    def _backward_2d(self, grad_output: Array, input_grad: bool = True) -> Array | None:
+        """Fill ``grads``; return the input gradient, or ``None`` without it."""
         columns = self._cached(self._columns)
         assert self._geometry is not None  # set together with _columns
         kernel = self.params["weight"].reshape(self._kernel_shape_2d())
-        grad_kernel, grad_bias, grad_input = conv_backward(
-            grad_output, columns, kernel, self._geometry
-        )
+        grad_kernel, grad_bias = conv_param_grads(grad_output, columns, kernel)
         self.grads["weight"] = grad_kernel.reshape(self.params["weight"].shape)
         if self.use_bias:
             self.grads["bias"] = grad_bias
-        return grad_input
+        if not input_grad:
+            return None
+        return conv_input_grad(grad_output, kernel, self._geometry)
 
 
 class Conv2D(_Convolution):
@@ -236,7 +250,22 @@ class Conv2D(_Convolution):
         """
         self._cached(self._columns)
         self._check_grad_shape(grad_output, self._out_shape)
-        return self._backward_2d(grad_output)
+        grad_input = self._backward_2d(grad_output)
+        assert grad_input is not None  # input_grad is True by default
+        return grad_input
+
+    def backward_params(self, grad_output: Array) -> None:
+        """Fill ``grads`` as ``backward`` does, without the input gradient.
+
+        ``fit`` calls this when the layer comes first, where folding the
+        input gradient back over the windows would be wasted work.
+
+        Shapes:
+            grad_output: ``(N, OH, OW, C_out)``.
+        """
+        self._cached(self._columns)
+        self._check_grad_shape(grad_output, self._out_shape)
+        self._backward_2d(grad_output, input_grad=False)
 
     def compute_output_shape(
         self, input_shape: tuple[int | None, ...]
@@ -362,7 +391,20 @@ class Conv1D(_Convolution):
         self._cached(self._columns)
         n, _, length, c_out = self._out_shape
         self._check_grad_shape(grad_output, (n, length, c_out))
-        return self._backward_2d(grad_output[:, np.newaxis])[:, 0]
+        grad_input = self._backward_2d(grad_output[:, np.newaxis])
+        assert grad_input is not None  # input_grad is True by default
+        return grad_input[:, 0]
+
+    def backward_params(self, grad_output: Array) -> None:
+        """Fill ``grads`` as ``backward`` does, without the input gradient.
+
+        Shapes:
+            grad_output: ``(N, OL, C_out)``.
+        """
+        self._cached(self._columns)
+        n, _, length, c_out = self._out_shape
+        self._check_grad_shape(grad_output, (n, length, c_out))
+        self._backward_2d(grad_output[:, np.newaxis], input_grad=False)
 
     def compute_output_shape(
         self, input_shape: tuple[int | None, ...]

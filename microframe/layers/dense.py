@@ -95,7 +95,7 @@ class Dense(Layer):
         Shapes:
             grad_output: ``(N, ..., D_out)``. Returns ``(N, ..., D_in)``.
         """
-        self.backward_params(grad_output)
+        self._fill_grads(grad_output)
         result: Array = grad_output @ self.params["weight"].T
         return result
 
@@ -105,6 +105,11 @@ class Dense(Layer):
         Shapes:
             grad_output: ``(N, ..., D_out)``.
         """
+        self._fill_grads(grad_output)
+
+    def _fill_grads(self, grad_output: Array) -> None:
+        # Shared by backward and backward_params; unlike those two, it is
+        # not wrapped, so backward does not check grad_output twice.
         x = self._cached(self._x)
         self._check_grad_shape(grad_output, x.shape[:-1] + (self.out_features,))
         if x.ndim != 2:

@@ -112,10 +112,11 @@ def _max_pool_forward(x: Array, geometry: Geometry) -> tuple[Array, Array]:
         if out is None:
             out = candidate.copy()
             continue
-        # Strictly greater, so ties keep the first maximum.
+        # Strictly greater, so ties keep the first maximum. np.where makes
+        # one pass, which measured faster than assigning through the mask.
         better = candidate > out
         np.maximum(out, candidate, out=out)
-        argmax[better] = i * kw + j
+        argmax = np.where(better, i * kw + j, argmax)
     assert out is not None  # a window has at least one element
     return out, argmax
 

@@ -140,10 +140,19 @@ class Loss:
         Shapes:
             Returns the shape of the last ``y_pred``.
         """
-        y_true, y_pred, weights, scale = self._require_cache()
         with ignore_float_errors():
-            grad = self._gradient(y_true, y_pred)
-            return self._finish_gradient(grad, weights, scale, y_pred.dtype)
+            return self._backward_unguarded()
+
+    def _backward_unguarded(self) -> Array:
+        """Return what ``backward`` returns, without its own ``np.errstate``.
+
+        The fast path of ``fit``, which already runs inside one that
+        ignores overflow, so it skips this one (about 1 us per batch).
+        Called on its own, NumPy may warn on overflow or invalid values.
+        """
+        y_true, y_pred, weights, scale = self._require_cache()
+        grad = self._gradient(y_true, y_pred)
+        return self._finish_gradient(grad, weights, scale, y_pred.dtype)
 
     def grad_through(self, activation: Layer) -> Array | None:
         """Return the gradient for ``activation``'s input, when it simplifies.

@@ -76,13 +76,27 @@ class Adam(Optimizer):
     def update(self, key: str, param: Array, grad: Array, learning_rate: float) -> None:
         m = self._slot(key, "m", param)
         v = self._slot(key, "v", param)
+        # The same arithmetic as
+        #     m = beta_1 * m + (1 - beta_1) * grad
+        #     v = beta_2 * v + (1 - beta_2) * grad**2
+        #     param -= learning_rate * m_hat / (sqrt(v_hat) + epsilon)
+        # written into two reused work arrays instead of six temporaries.
+        step = self._work(key, "step", grad)
+        denominator = self._work(key, "denominator", grad)
         m *= self.beta_1
-        m += (1.0 - self.beta_1) * grad
+        np.multiply(grad, 1.0 - self.beta_1, out=step)
+        m += step
         v *= self.beta_2
-        v += (1.0 - self.beta_2) * (grad * grad)
-        m_hat = m / self._correction_1
-        v_hat = v / self._correction_2
-        param -= learning_rate * m_hat / (np.sqrt(v_hat) + self.epsilon)
+        np.multiply(grad, grad, out=step)
+        step *= 1.0 - self.beta_2
+        v += step
+        np.divide(v, self._correction_2, out=denominator)
+        np.sqrt(denominator, out=denominator)
+        denominator += self.epsilon
+        np.divide(m, self._correction_1, out=step)
+        step *= learning_rate
+        step /= denominator
+        param -= step
 
 
 class AdamW(Adam):

@@ -75,6 +75,10 @@ class Optimizer:
         self.global_clipnorm = _check_clip(global_clipnorm, f"{name} global_clipnorm")
         self.iterations = 0
         self.state: dict[str, dict[str, Array]] = {}
+        # Per layer index, the state key of each parameter name, built once.
+        self._keys: list[dict[str, str]] = []
+        # Work arrays for the updates, keyed like ``state`` but never saved.
+        self._scratch: dict[str, Array] = {}
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self._describe()})"
@@ -109,7 +113,10 @@ class Optimizer:
 
     def step(self, layers: Sequence[Layer]) -> None:
         """Clip the gradients of ``layers``, then update their parameters once."""
-        if isinstance(layers, Layer) or hasattr(layers, "layers"):
+        # A list passes at once; hasattr costs a raised AttributeError.
+        if type(layers) is not list and (
+            isinstance(layers, Layer) or hasattr(layers, "layers")
+        ):
             raise InputTypeError(
                 f"{type(self).__name__}.step: expected a list of layers, got "
                 f"{type(layers).__name__}; pass model.layers, or [layer] for a "
@@ -128,8 +135,11 @@ class Optimizer:
         self.iterations += 1
 
     def _collect(self, layers: Sequence[Layer]) -> list[tuple[str, Array, Array]]:
+        while len(self._keys) < len(layers):
+            self._keys.append({})
         entries = []
         for index, layer in enumerate(layers):
+            keys = self._keys[index]
             for name, param in layer.params.items():
                 grad = layer.grads.get(name)
                 if grad is None:
@@ -138,15 +148,25 @@ class Optimizer:
                         f"gradient for {name!r}; call backward before step, and "
                         f"make {layer.name}.backward set grads[{name!r}]."
                     )
-                if np.shape(grad) != param.shape:
-                    raise ShapeError(
-                        f"{type(self).__name__}.step: {layer.name}.grads[{name!r}] "
-                        f"has shape {np.shape(grad)}, but the parameter has shape "
-                        f"{param.shape}; backward must store one gradient per "
-                        "parameter entry, summed over the batch."
-                    )
-                entries.append((f"{index}.{name}", param, grad))
+                # np.shape also reads lists, but costs more than .shape.
+                if type(grad) is not np.ndarray or grad.shape != param.shape:
+                    self._check_grad_shape(layer, name, param, grad)
+                key = keys.get(name)
+                if key is None:
+                    key = keys[name] = f"{index}.{name}"
+                entries.append((key, param, grad))
         return entries
+
+    def _check_grad_shape(
+        self, layer: Layer, name: str, param: Array, grad: Array
+    ) -> None:
+        if np.shape(grad) != param.shape:
+            raise ShapeError(
+                f"{type(self).__name__}.step: {layer.name}.grads[{name!r}] "
+                f"has shape {np.shape(grad)}, but the parameter has shape "
+                f"{param.shape}; backward must store one gradient per "
+                "parameter entry, summed over the batch."
+            )
 
     def _clip_norms(
         self, entries: list[tuple[str, Array, Array]]
@@ -220,6 +240,18 @@ class Optimizer:
                 "each model its own optimizer object."
             )
         return slots[slot]
+
+    def _work(self, key: str, name: str, like: Array) -> Array:
+        """Return a work array shaped like ``like``, reused across steps.
+
+        Unlike ``_slot``, its content is not kept between steps and not
+        saved: updates write into it with ``out=`` instead of creating a
+        temporary as large as the parameter on every step.
+        """
+        work = self._scratch.get(f"{key}/{name}")
+        if work is None or work.shape != like.shape or work.dtype != like.dtype:
+            work = self._scratch[f"{key}/{name}"] = np.empty_like(like)
+        return work
 
 
 def _check_clip(value: float | None, name: str) -> float | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from microframe._validation import check_number
 from microframe.errors import ConfigurationError
 from microframe.layers.base import Array
@@ -66,15 +68,25 @@ class SGD(Optimizer):
         )
 
     def update(self, key: str, param: Array, grad: Array, learning_rate: float) -> None:
+        # The same arithmetic as the rule in the class docstring, written
+        # into a reused work array: no temporary as large as the parameter.
+        step = self._work(key, "step", grad)
         if self.weight_decay:
-            grad = grad + self.weight_decay * param
+            decayed = self._work(key, "decayed", grad)
+            np.multiply(param, self.weight_decay, out=decayed)
+            decayed += grad
+            grad = decayed
         if self.momentum == 0.0:
-            param -= learning_rate * grad
+            np.multiply(grad, learning_rate, out=step)
+            param -= step
             return
         velocity = self._slot(key, "velocity", param)
         velocity *= self.momentum
         velocity += grad
         if self.nesterov:
-            param -= learning_rate * (grad + self.momentum * velocity)
+            np.multiply(velocity, self.momentum, out=step)
+            step += grad
+            step *= learning_rate
         else:
-            param -= learning_rate * velocity
+            np.multiply(velocity, learning_rate, out=step)
+        param -= step
