@@ -379,3 +379,14 @@ def test_epoch_logger_stream() -> None:
     logger.on_epoch_end(0, {"loss": 0.5})
     assert "Epoch 1/3" in stream.getvalue()
     assert "loss: 0.5000" in stream.getvalue()
+
+
+def test_warnings_point_at_caller() -> None:
+    model = Sequential([Dense(2, 2), Softmax()])
+    with pytest.warns(UserWarning) as record:
+        model.compile(loss="binary_crossentropy")
+    assert record[0].filename == __file__
+    fresh = small_model()
+    with pytest.warns(DefaultsWarning) as record:
+        fresh.fit(np.zeros((4, 2)), np.zeros(4), verbose=0)
+    assert record[0].filename == __file__
