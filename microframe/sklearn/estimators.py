@@ -186,7 +186,8 @@ class NeuralNetClassifier(ClassifierMixin, _NeuralNetBase):  # type: ignore[misc
         random_state: seed, ``RandomState`` or ``None``; each ``fit`` draws
             the network's seed from it, so an integer gives the same
             network on every fit.
-        verbose: 1 writes one line per epoch to stdout.
+        verbose: 0 is silent, 1 shows a progress bar per epoch and 2 writes
+            one line per epoch to stdout, as in ``Sequential.fit``.
 
     Attributes:
         classes_: the sorted class labels, shape ``(C,)``.
