@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import numpy as np
@@ -104,3 +105,14 @@ def test_best_kept_across_fit_calls(tmp_path: Path) -> None:
     callback.on_train_begin({})
     callback.on_epoch_end(1, {"score": 0.5})
     assert [path.name for path in tmp_path.iterdir()] == ["best-1.mfz"]
+
+
+@pytest.mark.parametrize(
+    ("monitor", "expected_best"),
+    [("val_auc", -math.inf), ("val_r2", -math.inf), ("val_loss", math.inf)],
+)
+def test_checkpoint_auto_mode_matches_early_stopping(
+    monitor: str, expected_best: float, tmp_path: Path
+) -> None:
+    checkpoint = ModelCheckpoint(tmp_path / "model.mfz", monitor=monitor)
+    assert checkpoint.best == expected_best

@@ -8,6 +8,7 @@ import warnings
 from typing import Any
 
 from microframe.callbacks.base import Callback, Logs
+from microframe.callbacks.monitor import higher_is_better
 from microframe.errors import ConfigurationError
 
 _MODES = ("auto", "min", "max")
@@ -27,8 +28,9 @@ class ModelCheckpoint(Callback):
         monitor: the logged value that decides which epoch is best, such
             as ``"val_loss"`` or ``"accuracy"``.
         mode: ``"min"`` keeps the lowest value, ``"max"`` the highest;
-            ``"auto"`` picks ``"max"`` for names containing ``accuracy``
-            and ``"min"`` otherwise.
+            ``"auto"`` picks ``"max"`` for accuracy, precision, recall, F1,
+            AUC and R2 (with or without ``val_``) and ``"min"`` otherwise,
+            as ``EarlyStopping`` does.
         save_best_only: save only when ``monitor`` improves on every earlier
             epoch this callback has seen, across ``fit`` calls; otherwise
             save every epoch.
@@ -60,7 +62,7 @@ class ModelCheckpoint(Callback):
         self.save_best_only = bool(save_best_only)
         self.save_weights_only = bool(save_weights_only)
         if mode == "auto":
-            self._maximize = "accuracy" in monitor
+            self._maximize = higher_is_better(monitor)
         else:
             self._maximize = mode == "max"
         self.best = -math.inf if self._maximize else math.inf

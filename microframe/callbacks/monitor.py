@@ -26,6 +26,11 @@ HIGHER_IS_BETTER = frozenset(
 )
 
 
+def higher_is_better(name: str) -> bool:
+    """Return whether ``mode="auto"`` maximises the logged quantity ``name``."""
+    return name.removeprefix("val_") in HIGHER_IS_BETTER
+
+
 class Monitor:
     """The best value seen so far of ``logs[name]``, in ``min`` or ``max`` mode.
 
@@ -40,7 +45,7 @@ class Monitor:
                 f"{owner} mode must be 'auto', 'min' or 'max', got {mode!r}."
             )
         if mode == "auto":
-            mode = "max" if name.removeprefix("val_") in HIGHER_IS_BETTER else "min"
+            mode = "max" if higher_is_better(name) else "min"
         self.owner = owner
         self.name = name
         self.mode = mode
