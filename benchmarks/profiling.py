@@ -1,4 +1,4 @@
-"""Where an MLP epoch spends its time, by function, from ``cProfile``."""
+"""Time per function of an MLP epoch, measured with ``cProfile``."""
 
 from __future__ import annotations
 

@@ -24,7 +24,7 @@ def as_numeric_array(value: Any, name: str) -> NDArray[Any]:
     """Convert ``value`` to an ndarray of bool, integer or floating dtype.
 
     Raises:
-        InputTypeError: if ``value`` holds strings, objects, complex numbers
+        InputTypeError: if ``value`` contains strings, objects, complex numbers
             or nested lists of unequal length.
     """
     if isinstance(value, np.ndarray):

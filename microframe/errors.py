@@ -21,7 +21,7 @@ class ShapeError(MicroframeError, ValueError):
 
 
 class InputValueError(MicroframeError, ValueError):
-    """An array holds values that are invalid, such as NaN, inf or bad labels."""
+    """An array contains values that are invalid, such as NaN, inf or bad labels."""
 
 
 class InputTypeError(MicroframeError, TypeError):

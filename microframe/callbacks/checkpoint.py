@@ -27,7 +27,7 @@ class ModelCheckpoint(Callback):
             ``"ckpt-{epoch:03d}-{val_loss:.3f}.mfz"``.
         monitor: the logged value that decides which epoch is best, such
             as ``"val_loss"`` or ``"accuracy"``.
-        mode: ``"min"`` keeps the lowest value, ``"max"`` the highest;
+        mode: ``"min"`` keeps the lowest value and ``"max"`` the highest.
             ``"auto"`` picks ``"max"`` for accuracy, precision, recall, F1,
             AUC and R2 (with or without ``val_``) and ``"min"`` otherwise,
             as ``EarlyStopping`` does.

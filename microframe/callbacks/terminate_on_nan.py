@@ -11,7 +11,7 @@ class TerminateOnNaN(Callback):
 
     ``fit`` adds one by default (``terminate_on_nan=True``). The check runs
     before the update of that batch, so the weights are those of the last
-    good step; the error names the epoch and batch, counting from 1. With
+    good step. The error names the epoch and batch, counting from 1. With
     ``fit(..., terminate_on_nan=False)`` and no ``TerminateOnNaN`` among the
     callbacks, a non-finite loss is recorded and training goes on.
     """

@@ -153,7 +153,7 @@ def window_offsets(geometry: Geometry) -> list[tuple[int, int, slice, slice]]:
     """List ``(i, j, rows, columns)`` for every kernel offset ``(i, j)``.
 
     ``padded[:, rows, columns, :]`` is the ``(N, OH, OW, C)`` array of the
-    input elements that kernel position ``(i, j)`` sees in every window.
+    input elements that kernel position ``(i, j)`` covers in every window.
     """
     (kh, kw), (sh, sw), (dh, dw) = geometry.kernel, geometry.stride, geometry.dilation
     oh, ow = geometry.out_size

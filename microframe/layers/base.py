@@ -73,7 +73,7 @@ class Parameters(dict[str, Array]):
 
     def __reduce__(self) -> tuple[Any, ...]:
         # copy and pickle would otherwise refill the dict through
-        # __setitem__ before the owner's attributes exist; the items go
+        # __setitem__ before the owner's attributes exist. The items go
         # through __setstate__ instead, after the owner is rebuilt.
         return (Parameters.__new__, (Parameters,), (self._owner, dict(self)))
 

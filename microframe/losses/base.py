@@ -129,8 +129,8 @@ class Loss:
             InputValueError: if a target is invalid, such as a label out of
                 range.
         """
-        # A zero-strided placeholder stands in for the predictions: zero is
-        # a valid probability and the array takes no memory.
+        # A zero-strided array of zeros replaces the predictions, because
+        # zero is a valid probability and the array takes no memory.
         placeholder = np.broadcast_to(np.zeros((), np.float64), output_shape)
         self._prepare_target(y_true, placeholder)
 
@@ -224,6 +224,7 @@ class Loss:
         n = values.shape[0]
         if weights.shape == (n, 1) and values.ndim == 1:
             weights = weights.reshape(n)
+
         # One weight per sample, (N,), or per position: the leading axes of
         # the unreduced values, such as (N, T) for element-wise (N, T) losses.
         if weights.ndim == 0 or weights.shape != values.shape[: weights.ndim]:
@@ -233,6 +234,7 @@ class Loss:
                 f"{values.shape}, got {weights.shape}; pass one weight for "
                 "each row of y_pred."
             )
+
         weights = weights.astype(np.float64)
         bad = ~np.isfinite(weights) | (weights < 0)
         if bad.any():
@@ -242,6 +244,7 @@ class Loss:
                 f"{weights[index]} at index {tuple(int(i) for i in index)}; use 0 "
                 "to ignore a sample."
             )
+
         with ignore_float_errors():
             weights = weights.astype(values.dtype)
         shaped: Array = weights.reshape(

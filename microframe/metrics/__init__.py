@@ -43,7 +43,7 @@ def get(identifier: str | Metric) -> Metric | str:
     """Return the metric for ``identifier``, a new object for each name.
 
     ``"accuracy"`` (or ``"acc"``) is returned as the string ``"accuracy"``,
-    which the model resolves once it sees the targets: binary accuracy for
+    which the model resolves once it receives the targets: binary accuracy for
     one output unit, sparse categorical accuracy for integer labels, and
     categorical accuracy otherwise.
     """

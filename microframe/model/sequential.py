@@ -207,10 +207,10 @@ class Sequential:
         """Set the loss, optimizer and metrics used by ``fit`` and ``evaluate``.
 
         Args:
-            loss: a ``Loss`` or its name; omitted, it is matched to the
-                output layer (Sigmoid: binary cross-entropy; Softmax:
-                categorical cross-entropy, sparse for one label per sample;
-                otherwise mean squared error).
+            loss: a ``Loss`` or its name. When omitted, ``fit`` matches it
+                to the output layer: binary cross-entropy after Sigmoid,
+                categorical cross-entropy after Softmax (sparse for one
+                label per sample), and mean squared error otherwise.
             optimizer: an ``Optimizer`` or its name; ``Adam()`` when omitted.
             metrics: metric objects or names, such as ``["accuracy"]``.
 

@@ -25,7 +25,7 @@ class Optimizer:
     Subclasses implement ``update(key, param, grad, learning_rate)``, which
     changes ``param`` in place. Per-parameter state, such as a momentum
     buffer, lives in ``self.state[key]``, where ``key`` is
-    ``"<layer index>.<parameter name>"`` (``"0.weight"``); ``get_state`` and
+    ``"<layer index>.<parameter name>"`` (``"0.weight"``). ``get_state`` and
     ``set_state`` save and restore it with the step count, so training can
     resume exactly.
 

@@ -68,10 +68,10 @@ def to_mermaid(
             unit view labels each unit with its value for row ``sample``;
             the layer view shows statistics over the whole batch.
         view: ``"units"`` for one node per unit and one edge per weight,
-            ``"layers"`` for one node per layer, or ``"auto"``: units when
-            every layer is Dense or an activation, no layer has more
-            than ``max_units`` units and ``x`` (if given) is ``(D,)`` or
-            ``(N, D)``, layers otherwise.
+            ``"layers"`` for one node per layer, or ``"auto"``. Auto picks
+            units when every layer is Dense or an activation, no layer has
+            more than ``max_units`` units, and ``x`` (if given) is ``(D,)``
+            or ``(N, D)``. Otherwise it picks layers.
         sample: the row of ``x`` shown in the unit view.
         precision: decimals shown for values and weights.
         max_units: the widest layer the ``"auto"`` view draws unit by unit.
