@@ -129,13 +129,20 @@ def numpy_runner(
     return NumpyMLP(x, y, sizes, batch_size).epoch
 
 
-def gemm_floor_runner(x: NDArray[Any], sizes: list[int], batch_size: int) -> Runner:
+def gemm_floor_runner(
+    x: NDArray[Any], sizes: list[int], batch_size: int, *, with_update: bool = False
+) -> Runner:
     """Return a function that runs only the matrix products of one epoch.
 
     Per batch: one product per layer forward, one weight gradient per layer
     and one input gradient per layer but the first, each written into a
     preallocated buffer, on the batch shapes of the epoch (the last batch
     may be smaller).
+
+    With ``with_update``, each batch is also gathered from shuffled rows and
+    each weight takes the SGD step ``weight -= learning_rate * grad``
+    through a reused work array: the least work of any trainer that
+    gathers its batches and keeps the gradient it applies.
     """
     rng = np.random.default_rng(0)
     weights = [
@@ -143,6 +150,7 @@ def gemm_floor_runner(x: NDArray[Any], sizes: list[int], batch_size: int) -> Run
         for a, b in itertools.pairwise(sizes)
     ]
     grads = [np.empty_like(w) for w in weights]
+    steps = [np.empty_like(w) for w in weights]
     full = len(x) // batch_size
     batch_rows = [batch_size] * full
     if len(x) % batch_size:
@@ -151,16 +159,31 @@ def gemm_floor_runner(x: NDArray[Any], sizes: list[int], batch_size: int) -> Run
         rows: [np.empty((rows, size), np.float32) for size in sizes]
         for rows in set(batch_rows)
     }
+    # The products are not true gradients and grow large, so a tiny rate
+    # keeps the weights finite. The work per step does not depend on the rate.
+    rate = np.float32(1e-12)
 
     def run() -> None:
+        order = rng.permutation(len(x)) if with_update else None
+        start = 0
         for rows in batch_rows:
             outputs = buffers[rows]
-            forward = [x[:rows]] + outputs[1:]
+            if order is None:
+                forward = [x[:rows]] + outputs[1:]
+            else:
+                rows_taken = order[start : start + rows]
+                x.take(rows_taken, axis=0, out=outputs[0], mode="clip")
+                forward = outputs
+            start += rows
             for index, weight in enumerate(weights):
                 np.matmul(forward[index], weight, out=forward[index + 1])
             for index in range(len(weights) - 1, -1, -1):
                 np.matmul(forward[index].T, forward[index + 1], out=grads[index])
                 if index > 0:
                     np.matmul(forward[index + 1], weights[index].T, out=forward[index])
+            if with_update:
+                for weight, grad, step in zip(weights, grads, steps, strict=True):
+                    np.multiply(grad, rate, out=step)
+                    weight -= step
 
     return run

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from benchmarks import conv, exercise, memory, mlp, others, profiling
+from benchmarks import conv, exercise, fresh, memory, mlp, others, profiling
 from benchmarks.report import Table, environment, ratio, render_page, seconds
 from benchmarks.settings import Settings
 from benchmarks.timing import median, time_alternating
@@ -37,6 +37,9 @@ def mlp_table(settings: Settings, results: Results) -> Table:
             "microframe": mlp.microframe_runner(x, y, sizes, settings.batch_size),
             "NumPy, hand-written": mlp.numpy_runner(x, y, sizes, settings.batch_size),
             "GEMM floor": mlp.gemm_floor_runner(x, sizes, settings.batch_size),
+            "GEMM floor + gather + SGD update": mlp.gemm_floor_runner(
+                x, sizes, settings.batch_size, with_update=True
+            ),
             "PyTorch eager": others.torch_mlp_runner(x, y, sizes, settings.batch_size),
             "scikit-learn MLPClassifier": others.sklearn_mlp_runner(
                 x, y, sizes, settings.batch_size
@@ -153,6 +156,43 @@ def memory_table(settings: Settings, results: Results) -> Table:
     return table
 
 
+def fresh_process_table(settings: Settings, results: Results) -> Table:
+    """Time MLP epochs each in a new process, taking the contenders in turns."""
+    runs: dict[str, list[dict[str, float]]] = {case: [] for case in fresh.CASES}
+    for _ in range(settings.repeats):
+        for case in fresh.CASES:
+            runs[case].append(fresh.measure(case, settings))
+    medians = {
+        case: median([run["seconds"] for run in values])
+        for case, values in runs.items()
+    }
+    floor = medians["mlp-floor"]
+    ours = medians["mlp-microframe"]
+    table = Table(
+        "MLP epoch in a fresh process",
+        "The MLP case again, but each timed epoch runs in a new interpreter "
+        "after one untimed epoch, as in a user's script, so no contender "
+        "inherits the allocator state another left behind; "
+        f"{settings.repeats} processes per contender, taken in turns. "
+        "Page faults: minor faults per batch of the timed epoch, each a "
+        "fresh page the kernel had to map.",
+        ["Contender", "Median s", "vs GEMM floor", "vs microframe", "Page faults"],
+    )
+    for case, name in fresh.CASES.items():
+        faults = median([run["faults_per_batch"] for run in runs[case]])
+        table.rows.append(
+            [
+                name,
+                seconds(medians[case]),
+                ratio(medians[case] / floor),
+                ratio(medians[case] / ours),
+                f"{faults:.0f}",
+            ]
+        )
+        results.values[f"fresh {name}"] = medians[case]
+    return table
+
+
 def scaling_table(settings: Settings, results: Results) -> Table:
     """Time a microframe MLP epoch at growing sample counts."""
     largest = max(settings.scaling_samples)
@@ -220,49 +260,58 @@ def predict_table(settings: Settings, results: Results) -> Table:
 # path was written, with the changes they led to. The profile table after
 # them shows the present state.
 FINDINGS = """\
-Profiling `Sequential.fit` (cProfile and py-spy) before the fast path was
-written showed:
+Profiling `Sequential.fit` (cProfile and py-spy) showed, and changed:
 
-- The matrix products of the Dense layers take most of an MLP epoch. The
-  first layer also computed its input gradient, a product as large as its
-  forward one that nothing reads. `fit` now calls `Layer.backward_params` on
-  the first layer, which Dense implements without that product.
-- The loss checked the targets and the range of the predictions on every
-  batch. `fit` now checks all targets once with `Loss.prepare_targets`, and
-  its batches call the unchecked `Loss.forward`, except the first batch of
-  each epoch, which runs the checked call.
-- The finiteness check of the inputs built a boolean mask over a block of
-  rows, which showed in the peak memory. The minimum and maximum, which are
-  NaN or infinite whenever any element is, now settle the common case.
-- Bias gradients now come from a vector-matrix product with a cached vector
-  of ones, which is faster than `sum(axis=0)`; ReLU keeps its mask from the
-  forward pass instead of comparing again.
+- The first layer computed its input gradient, a product as large as its
+  forward one that nothing reads. `fit` calls `Layer.backward_params` on
+  the first layer instead; Dense and the convolutions skip that product.
+- The loss checked its targets on every batch. `fit` checks all targets
+  once with `Loss.prepare_targets`; its batches call the unchecked
+  `Loss.forward`, except the first of each epoch.
+- The finiteness check of the inputs built a boolean mask; the minimum and
+  maximum, NaN or infinite whenever any element is, settle the common case.
+- Bias gradients come from a vector-matrix product with a cached vector of
+  ones, faster than `sum(axis=0)`; ReLU keeps its mask from the forward pass.
+- `param -= learning_rate * grad` made a temporary as large as each weight.
+  The optimizers write into work arrays reused across steps, with the same
+  arithmetic in the same order.
+- The input check wrapping every `forward` and `backward` forwards the usual
+  signature as it is, without packing `*args`; `fit` skips the per-batch
+  hooks no callback overrides.
+
+Timing each layer call inside `fit`, and single NumPy calls with `timeit`:
+
 - The exercise step is a few dozen NumPy calls on 1x2 arrays, so call
-  overhead, not arithmetic, sets its time. Sigmoid now enters its error-state
-  context as a decorator, which is cheaper than a `with` block per call.
+  overhead sets its time. `@` goes through the dispatch of the `matmul`
+  ufunc, which costs more than the product of a 1x3 by a 3x2 matrix; Dense
+  calls `ndarray.dot` on 2-D inputs, which reaches the same BLAS routine.
+- Sigmoid skips its own error-state context inside `fit`, whose loop runs in
+  one already (a per-thread flag says so). Small plain-SGD parameters are
+  updated through a temporary, cheaper than looking up a work array.
+- `np.clip` goes through a Python wrapper; the probabilistic losses clip
+  with `np.maximum` and `np.minimum`. Softmax works in place on one array.
+- Tried and dropped, as no faster: writing weight gradients into the
+  previous step's arrays, gathering the next batch on a background thread
+  (the two BLAS threads already use both cores), and sorting the rows of a
+  batch before the gather.
 
-- The SGD update `param -= learning_rate * grad` made a temporary as large
-  as each weight. SGD and Adam now write into work arrays that the
-  optimizer reuses across steps, with the same arithmetic in the same
-  order, and the state keys are built once per layer index.
-- The input check that wraps every `forward` and `backward` packed
-  `*args` and `**kwargs`, which doubled its cost; methods with the usual
-  signature are now forwarded as they are. `fit` also skips the per-batch
-  hooks that no callback overrides, and the loss's own error-state context,
-  since the whole loop runs in one.
-- A first Conv2D or Conv1D layer now skips its input gradient too, and
-  MaxPool2D tracks its arg-max with `np.where` instead of a boolean-mask
-  assignment.
+Where the rest goes: the row "GEMM floor + gather + SGD update" runs only the
+products, the gather of shuffled rows and the two passes of
+`weight -= learning_rate * grad`, and took {update_ratio} the floor in this
+run. NumPy has no call that scales and adds in one pass (BLAS `axpy`, or a
+matrix product with `beta = 1`), so a trainer that keeps its gradient in
+`grads` cannot fold the update into the products. The floor also reuses the
+same first rows of the data on every batch, which stay in cache.
 
-Still on the hot path: the SGD update passes over each weight twice
-(multiply, then subtract). Sigmoid's error-state context costs about as
-much as its arithmetic on the exercise's 1x2 arrays. The small matrix
-products of the convolution vary widely in time with two BLAS threads on a
-busy machine.
+In one long process the contenders share the C allocator. On its own, the
+hand-written loop's `weights -= LEARNING_RATE * weight_grad` makes two arrays
+as large as the weight per layer and step, which the allocator gives back
+to the system and then maps again: the page faults of the fresh-process
+table. microframe's work arrays avoid them.
 """
 
 
-def profile_table(settings: Settings) -> Table:
+def profile_table(settings: Settings, results: Results) -> Table:
     """Profile one microframe MLP epoch by function."""
     samples = min(settings.samples, 15_000)
     x, y = mlp.make_data(samples, settings.features, settings.classes)
@@ -271,7 +320,7 @@ def profile_table(settings: Settings) -> Table:
     total, rows = profiling.profile_run(run, top=10)
     table = Table(
         "Profile of a microframe MLP epoch",
-        FINDINGS
+        FINDINGS.format(update_ratio=_update_ratio(results))
         + f"\nThe table: cProfile of one epoch on {samples:,} rows ({total:.3g} s "
         "profiled), the functions with the most time of their own, callees "
         "excluded.",
@@ -282,6 +331,14 @@ def profile_table(settings: Settings) -> Table:
             [f"`{label}`", str(calls), seconds(own), f"{own / total:.0%}"]
         )
     return table
+
+
+def _update_ratio(results: Results) -> str:
+    update = results.get("mlp GEMM floor + gather + SGD update")
+    floor = results.get("mlp GEMM floor")
+    if update is None or floor is None:
+        return "(not measured)"
+    return ratio(update / floor)
 
 
 TARGETS = [
@@ -396,9 +453,10 @@ def run_all(
         lambda: exercise_table(settings, results),
         lambda: conv_table(settings, results),
         lambda: memory_table(settings, results),
+        lambda: fresh_process_table(settings, results),
         lambda: scaling_table(settings, results),
         lambda: predict_table(settings, results),
-        lambda: profile_table(settings),
+        lambda: profile_table(settings, results),
     ]
     tables = []
     for step in steps:

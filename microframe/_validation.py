@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import numbers
+import threading
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -105,6 +108,35 @@ def ignore_float_errors() -> np.errstate:
     ``RuntimeWarning`` would only repeat that less precisely.
     """
     return np.errstate(over="ignore", invalid="ignore", divide="ignore")
+
+
+class _LayerFloatErrors(threading.local):
+    """Whether this thread's layers run inside ``ignore_float_errors``.
+
+    A per-thread flag, because NumPy's error state is per thread too.
+    """
+
+    ignored = False
+
+
+LAYER_FLOAT_ERRORS = _LayerFloatErrors()
+
+
+@contextlib.contextmanager
+def ignore_float_errors_in_layers() -> Iterator[None]:
+    """Ignore float errors, and tell the layers called within that they are.
+
+    ``fit`` runs its epochs in this context, so a layer whose own
+    ``np.errstate`` costs as much as its arithmetic on a small batch, such
+    as ``Sigmoid``, can skip it when ``LAYER_FLOAT_ERRORS.ignored`` is set.
+    """
+    previous = LAYER_FLOAT_ERRORS.ignored
+    with ignore_float_errors():
+        LAYER_FLOAT_ERRORS.ignored = True
+        try:
+            yield
+        finally:
+            LAYER_FLOAT_ERRORS.ignored = previous
 
 
 def check_finite(array: NDArray[Any], name: str) -> None:

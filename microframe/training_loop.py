@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from microframe._validation import ignore_float_errors_in_layers
 from microframe.callbacks import Callback, CallbackList
 from microframe.layers.base import Array, Layer
 from microframe.losses import Loss
@@ -41,7 +42,7 @@ def run_epochs(
         # Overflow while training shows up as a non-finite loss, which raises
         # NonFiniteLossError with the epoch and batch, so NumPy's own warnings
         # would only repeat it less precisely.
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        with ignore_float_errors_in_layers():
             for epoch in range(model.epochs_trained, model.epochs_trained + epochs):
                 callbacks.on_epoch_begin(epoch, {})
                 logs = _train_one_epoch(

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks import memory
+from benchmarks import fresh, memory
 from benchmarks.report import Table
 from benchmarks.settings import TINY
 from benchmarks.suite import run_all
@@ -52,6 +52,7 @@ def test_run_all_writes_page(tiny_page: tuple[str, Path]) -> None:
         "## Exercise network step",
         "## Digits conv network epoch",
         "## MLP peak memory",
+        "## MLP epoch in a fresh process",
         "## Epoch time against data size",
         "## Predict peak memory",
         "## Profile of a microframe MLP epoch",
@@ -80,3 +81,14 @@ def test_run_all_page_has_contender(
 
 def test_run_all_page_names_command(tiny_page: tuple[str, Path]) -> None:
     assert "`pytest tiny run` (settings: **tiny**)" in tiny_page[0]
+
+
+def test_fresh_process_case_reports_time_and_faults() -> None:
+    figures = fresh.measure("mlp-floor", TINY)
+    assert figures["seconds"] > 0
+    assert figures["faults_per_batch"] >= 0
+
+
+def test_fresh_process_rejects_unknown_case() -> None:
+    with pytest.raises(ValueError, match="unknown case"):
+        fresh.run_case("mlp-nothing", TINY)

@@ -4,16 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from microframe._validation import check_number
+from microframe._validation import LAYER_FLOAT_ERRORS, check_number
 from microframe.activations.base import Activation
 from microframe.errors import ShapeError
 from microframe.layers.base import Array
 
 
-# As a decorator, errstate skips building a context manager on every call.
-# With NumPy 2.4 that object costs about as much as the arithmetic on a 1x2
-# array.
-@np.errstate(over="ignore")
 def sigmoid(x: Array) -> Array:
     """Compute ``1 / (1 + exp(-x))`` for any ``x``, with no overflow warning.
 
@@ -21,6 +17,17 @@ def sigmoid(x: Array) -> Array:
     overflows to inf and the result is exactly 0, the correctly rounded
     value. That overflow is expected, so its warning is silenced.
     """
+    # An np.errstate block costs about as much as this arithmetic on a 1x2
+    # array, so it is skipped inside fit, which ignores overflow already.
+    # NOTE: so a callback that sets np.errstate(over="raise") inside fit and
+    # calls sigmoid gets FloatingPointError for x below about -709.
+    if LAYER_FLOAT_ERRORS.ignored:
+        return _sigmoid(x)
+    with np.errstate(over="ignore"):
+        return _sigmoid(x)
+
+
+def _sigmoid(x: Array) -> Array:
     result: Array = 1.0 / (1.0 + np.exp(-x))
     return result
 
@@ -93,10 +100,12 @@ class LeakyReLU(Activation):
 
 def softmax(x: Array, axis: int = -1) -> Array:
     """Compute softmax along ``axis``, shifted by the maximum so exp cannot overflow."""
-    shifted = x - x.max(axis=axis, keepdims=True)
-    e = np.exp(shifted)
-    result: Array = e / e.sum(axis=axis, keepdims=True)
-    return result
+    e: Array = x - x.max(axis=axis, keepdims=True)
+    if e.dtype.kind != "f":
+        e = e.astype(np.float64)
+    np.exp(e, out=e)
+    e /= e.sum(axis=axis, keepdims=True)
+    return e
 
 
 class Softmax(Activation):

@@ -80,7 +80,7 @@ class Dense(Layer):
                 "previous layer's output size or the number of columns of x."
             )
         self._x = x
-        y = x @ self.params["weight"]
+        y = _product(x, self.params["weight"])
         if self.use_bias:
             y += self.params["bias"]
         return y
@@ -96,8 +96,7 @@ class Dense(Layer):
             grad_output: ``(N, ..., D_out)``. Returns ``(N, ..., D_in)``.
         """
         self._fill_grads(grad_output)
-        result: Array = grad_output @ self.params["weight"].T
-        return result
+        return _product(grad_output, self.params["weight"].T)
 
     def backward_params(self, grad_output: Array) -> None:
         """Fill ``grads`` as ``backward`` does, without the input gradient.
@@ -115,11 +114,11 @@ class Dense(Layer):
         if x.ndim != 2:
             x = x.reshape(-1, self.in_features)
             grad_output = grad_output.reshape(-1, self.out_features)
-        self.grads["weight"] = x.T @ grad_output
+        self.grads["weight"] = x.T.dot(grad_output)
         if self.use_bias:
             # A vector-matrix product sums the rows about twice as fast as
             # grad_output.sum(axis=0) (NumPy 2.4 with OpenBLAS).
-            self.grads["bias"] = self._ones(len(grad_output)) @ grad_output
+            self.grads["bias"] = self._ones(len(grad_output)).dot(grad_output)
 
     def _ones(self, rows: int) -> Array:
         """Return a cached vector of ``rows`` ones in the layer's dtype."""
@@ -131,3 +130,16 @@ class Dense(Layer):
         self, input_shape: tuple[int | None, ...]
     ) -> tuple[int | None, ...]:
         return input_shape[:-1] + (self.out_features,)
+
+
+def _product(x: Array, weight: Array) -> Array:
+    """Return ``x @ weight`` for an ``x`` of any number of axes.
+
+    For 2-D arrays, ``ndarray.dot`` calls the same BLAS routine as ``@``
+    without the dispatch of the ``matmul`` ufunc, which takes most of the
+    time of a product of small matrices (about 0.6 of 0.9 us for 1x3 by
+    3x2, measured with NumPy 2.4). On more axes ``dot`` does not call BLAS,
+    so ``@`` is kept there.
+    """
+    result: Array = x.dot(weight) if x.ndim == 2 else x @ weight
+    return result

@@ -78,7 +78,7 @@ class Optimizer:
         # Per layer index, the state key of each parameter name, built once.
         self._keys: list[dict[str, str]] = []
         # Work arrays for the updates, keyed like ``state`` but never saved.
-        self._scratch: dict[str, Array] = {}
+        self._scratch: dict[tuple[str, str], Array] = {}
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self._describe()})"
@@ -139,8 +139,11 @@ class Optimizer:
             self._keys.append({})
         entries = []
         for index, layer in enumerate(layers):
+            params = layer.params
+            if not params:
+                continue
             keys = self._keys[index]
-            for name, param in layer.params.items():
+            for name, param in params.items():
                 grad = layer.grads.get(name)
                 if grad is None:
                     raise NotFittedError(
@@ -248,9 +251,9 @@ class Optimizer:
         saved: updates write into it with ``out=`` instead of creating a
         temporary as large as the parameter on every step.
         """
-        work = self._scratch.get(f"{key}/{name}")
+        work = self._scratch.get((key, name))
         if work is None or work.shape != like.shape or work.dtype != like.dtype:
-            work = self._scratch[f"{key}/{name}"] = np.empty_like(like)
+            work = self._scratch[key, name] = np.empty_like(like)
         return work
 
 

@@ -9,6 +9,9 @@ from microframe.errors import ConfigurationError
 from microframe.layers.base import Array
 from microframe.optimizers.base import LearningRate, Optimizer
 
+# Parameters with at most this many entries are updated through a temporary.
+_SMALL_PARAMETER_SIZE = 1024
+
 
 class SGD(Optimizer):
     """Gradient descent, with heavy-ball or Nesterov momentum and L2 decay.
@@ -70,6 +73,12 @@ class SGD(Optimizer):
     def update(self, key: str, param: Array, grad: Array, learning_rate: float) -> None:
         # The same arithmetic as the rule in the class docstring, written
         # into a reused work array: no temporary as large as the parameter.
+        # For a small plain-SGD parameter, a temporary is cheaper than the
+        # lookup of the work array.
+        small = grad.size <= _SMALL_PARAMETER_SIZE
+        if small and self.momentum == 0.0 and not self.weight_decay:
+            param -= grad * learning_rate
+            return
         step = self._work(key, "step", grad)
         if self.weight_decay:
             decayed = self._work(key, "decayed", grad)

@@ -1,0 +1,83 @@
+"""One MLP epoch per fresh process: time and page faults.
+
+In one long process, the contenders of the MLP case share the C allocator,
+and what one of them frees decides whether the next one's large temporary
+arrays come from reused memory or from new pages. Here each timed epoch
+runs in a new interpreter instead, as in a user's own script.
+
+``python -m benchmarks.fresh CASE SETTINGS`` trains one untimed and one
+timed epoch and prints one JSON line; ``measure`` starts that process and
+reads the line.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from benchmarks import mlp
+from benchmarks.settings import BY_NAME, Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+CASES = {
+    "mlp-microframe": "microframe",
+    "mlp-numpy": "NumPy, hand-written",
+    "mlp-floor": "GEMM floor",
+}
+
+
+def minor_faults() -> int:
+    """Return the page faults this process has taken that needed no disk read."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+
+
+def run_case(case: str, settings: Settings) -> dict[str, float]:
+    """Train one untimed and one timed epoch of ``case`` in this process.
+
+    Returns:
+        ``seconds`` of the timed epoch and its ``faults_per_batch``.
+    """
+    x, y = mlp.make_data(settings.samples, settings.features, settings.classes)
+    sizes = [settings.features, *settings.hidden, settings.classes]
+    if case == "mlp-microframe":
+        run = mlp.microframe_runner(x, y, sizes, settings.batch_size)
+    elif case == "mlp-numpy":
+        run = mlp.numpy_runner(x, y, sizes, settings.batch_size)
+    elif case == "mlp-floor":
+        run = mlp.gemm_floor_runner(x, sizes, settings.batch_size)
+    else:
+        raise ValueError(f"unknown case {case!r}; use one of {sorted(CASES)}.")
+    run()
+    faults = minor_faults()
+    start = time.perf_counter()
+    run()
+    seconds = time.perf_counter() - start
+    batches = -(-settings.samples // settings.batch_size)
+    return {
+        "seconds": seconds,
+        "faults_per_batch": (minor_faults() - faults) / batches,
+    }
+
+
+def measure(case: str, settings: Settings) -> dict[str, float]:
+    """Run ``case`` in a child process and return its figures."""
+    command = [sys.executable, "-m", "benchmarks.fresh", case, settings.name]
+    completed = subprocess.run(
+        command, cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    figures: dict[str, float] = json.loads(completed.stdout.strip().splitlines()[-1])
+    return figures
+
+
+def main(arguments: list[str]) -> None:
+    """Run the case named on the command line and print its figures as JSON."""
+    case, settings_name = arguments
+    print(json.dumps(run_case(case, BY_NAME[settings_name])))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
