@@ -19,7 +19,7 @@ import sys
 import time
 from pathlib import Path
 
-from benchmarks import mlp
+from benchmarks import mlp, others
 from benchmarks.settings import BY_NAME, Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,6 +27,8 @@ CASES = {
     "mlp-microframe": "microframe",
     "mlp-numpy": "NumPy, hand-written",
     "mlp-floor": "GEMM floor",
+    "mlp-torch": "PyTorch eager",
+    "mlp-sklearn": "scikit-learn MLPClassifier",
 }
 
 
@@ -35,22 +37,31 @@ def minor_faults() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_minflt
 
 
-def run_case(case: str, settings: Settings) -> dict[str, float]:
+def run_case(case: str, settings: Settings) -> dict[str, float] | None:
     """Train one untimed and one timed epoch of ``case`` in this process.
 
     Returns:
-        ``seconds`` of the timed epoch and its ``faults_per_batch``.
+        ``seconds`` of the timed epoch and its ``faults_per_batch``, or
+        ``None`` when the contender's library is not installed.
     """
     x, y = mlp.make_data(settings.samples, settings.features, settings.classes)
     sizes = [settings.features, *settings.hidden, settings.classes]
+    batch_size = settings.batch_size
+    run: mlp.Runner | None
     if case == "mlp-microframe":
-        run = mlp.microframe_runner(x, y, sizes, settings.batch_size)
+        run = mlp.microframe_runner(x, y, sizes, batch_size)
     elif case == "mlp-numpy":
-        run = mlp.numpy_runner(x, y, sizes, settings.batch_size)
+        run = mlp.numpy_runner(x, y, sizes, batch_size)
     elif case == "mlp-floor":
-        run = mlp.gemm_floor_runner(x, sizes, settings.batch_size)
+        run = mlp.gemm_floor_runner(x, sizes, batch_size)
+    elif case == "mlp-torch":
+        run = others.torch_mlp_runner(x, y, sizes, batch_size)
+    elif case == "mlp-sklearn":
+        run = others.sklearn_mlp_runner(x, y, sizes, batch_size)
     else:
         raise ValueError(f"unknown case {case!r}; use one of {sorted(CASES)}.")
+    if run is None:
+        return None
     run()
     faults = minor_faults()
     start = time.perf_counter()
@@ -63,13 +74,15 @@ def run_case(case: str, settings: Settings) -> dict[str, float]:
     }
 
 
-def measure(case: str, settings: Settings) -> dict[str, float]:
-    """Run ``case`` in a child process and return its figures."""
+def measure(case: str, settings: Settings) -> dict[str, float] | None:
+    """Run ``case`` in a child process and return its figures, or ``None``."""
     command = [sys.executable, "-m", "benchmarks.fresh", case, settings.name]
     completed = subprocess.run(
         command, cwd=ROOT, capture_output=True, text=True, check=True
     )
-    figures: dict[str, float] = json.loads(completed.stdout.strip().splitlines()[-1])
+    figures: dict[str, float] | None = json.loads(
+        completed.stdout.strip().splitlines()[-1]
+    )
     return figures
 
 

@@ -85,6 +85,7 @@ def test_run_all_page_names_command(tiny_page: tuple[str, Path]) -> None:
 
 def test_fresh_process_case_reports_time_and_faults() -> None:
     figures = fresh.measure("mlp-floor", TINY)
+    assert figures is not None
     assert figures["seconds"] > 0
     assert figures["faults_per_batch"] >= 0
 
