@@ -54,7 +54,10 @@ def mlp_table(settings: Settings, results: Results) -> Table:
         "MLP epoch",
         f"One epoch of {settings.samples:,} x {settings.features} float32 inputs, "
         f"layers {'-'.join(map(str, sizes))} with ReLU, softmax cross-entropy, "
-        f"batch {settings.batch_size}, plain SGD; {settings.repeats} timed runs each.",
+        f"batch {settings.batch_size}, plain SGD; {settings.repeats} timed runs each. "
+        "The floor's slowest run took "
+        f"{ratio(max(timings['GEMM floor']) / min(timings['GEMM floor']))} its "
+        "fastest, a gauge of the load on the machine during this case.",
         ["Contender", "Median s", "Min s", "vs GEMM floor", "vs microframe"],
     )
     for name, values in timings.items():
