@@ -441,7 +441,8 @@ def targets_table(results: Results) -> Table:
     """Compare the measured ratios with the targets."""
     table = Table(
         "Targets",
-        "Each target as a ratio of two medians from this run.",
+        "Each target compares two figures from this run: a ratio of two "
+        "medians, or for predict memory a difference in MiB.",
         ["Target", "Measured", "Met"],
     )
     for text, numerator, denominator, bound, at_least in TARGETS:

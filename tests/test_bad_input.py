@@ -414,7 +414,7 @@ NOT_A_NUMBER: Any = "fast"
         (lambda: Dropout(1.5), r"Dropout rate .*\[0.0, 1.0\), got 1.5"),
         (lambda: Dense(0, 2), r"Dense in_features .*>= 1, got 0"),
         (lambda: Dense(NOT_AN_INT, 2), r"Dense in_features .*integer.*2.5"),
-        (lambda: BinaryCrossEntropy(epsilon=0.7), r"epsilon .*\[0.0, 0.5\)"),
+        (lambda: BinaryCrossEntropy(epsilon=0.7), r"epsilon .*\(0.0, 0.5\)"),
         (lambda: MeanSquaredError(reduction="avg"), r"reduction .*'avg'"),
         (lambda: SGD(learning_rate=NOT_A_NUMBER), r"learning_rate .*number.*'fast'"),
     ],

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from microframe._validation import LAYER_FLOAT_ERRORS, check_number
 from microframe.activations.base import Activation
@@ -10,17 +13,33 @@ from microframe.errors import ShapeError
 from microframe.layers.base import Array
 
 
-def sigmoid(x: Array) -> Array:
+def _float_input(x: Any) -> Array:
+    """Return ``x`` as a floating-point array, casting other numbers to float64.
+
+    Negating or shifting a small integer type wraps around (``-(-128)`` is
+    -128 in int8), so integers and booleans are cast before any arithmetic.
+    """
+    if type(x) is np.ndarray and x.dtype.kind == "f":
+        return x
+    array = np.asarray(x)
+    if array.dtype.kind != "f":
+        array = array.astype(np.float64)
+    return array
+
+
+def sigmoid(x: ArrayLike) -> Array:
     """Compute ``1 / (1 + exp(-x))`` for any ``x``, with no overflow warning.
 
     For ``x`` below about -709 (float64) or -88 (float32), ``exp(-x)``
     overflows to inf and the result is exactly 0, the correctly rounded
-    value. That overflow is expected, so its warning is silenced.
+    value. That overflow is expected, so its warning is silenced. Integer
+    and boolean input is computed in float64.
     """
+    x = _float_input(x)
     # An np.errstate block costs about as much as this arithmetic on a 1x2
     # array, so it is skipped inside fit, which ignores overflow already.
-    # NOTE: so a callback that sets np.errstate(over="raise") inside fit and
-    # calls sigmoid gets FloatingPointError for x below about -709.
+    # NOTE: a callback that sets np.errstate(over="raise") inside fit and
+    # calls sigmoid therefore gets FloatingPointError for x below about -709.
     if LAYER_FLOAT_ERRORS.ignored:
         return _sigmoid(x)
     with np.errstate(over="ignore"):
@@ -98,11 +117,23 @@ class LeakyReLU(Activation):
         return result
 
 
-def softmax(x: Array, axis: int = -1) -> Array:
-    """Compute softmax along ``axis``, shifted by the maximum so exp cannot overflow."""
+def softmax(x: ArrayLike, axis: int = -1) -> Array:
+    """Compute softmax along ``axis``, shifted by the maximum.
+
+    After the shift, ``exp`` cannot overflow. The shift itself can, for
+    inputs whose values span more than the dtype's range, and infinities
+    give NaN. Integer and boolean input is computed in float64.
+
+    Raises:
+        ShapeError: if ``x`` is a scalar.
+    """
+    x = _float_input(x)
+    if x.ndim == 0:
+        raise ShapeError(
+            "softmax: expected an array with at least one axis, got a scalar; "
+            "pass the scores as an array, for example np.atleast_1d(x)."
+        )
     e: Array = x - x.max(axis=axis, keepdims=True)
-    if e.dtype.kind != "f":
-        e = e.astype(np.float64)
     np.exp(e, out=e)
     e /= e.sum(axis=axis, keepdims=True)
     return e

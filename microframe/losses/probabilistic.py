@@ -55,6 +55,7 @@ class BinaryCrossEntropy(Loss):
             epsilon,
             "BinaryCrossEntropy epsilon",
             low=0.0,
+            low_inclusive=False,
             high=0.5,
             high_inclusive=False,
         )
@@ -120,7 +121,11 @@ class CategoricalCrossEntropy(Loss):
         super().__init__(reduction)
         self.from_logits = bool(from_logits)
         self.epsilon = check_number(
-            epsilon, "CategoricalCrossEntropy epsilon", low=0.0, high=0.5
+            epsilon,
+            "CategoricalCrossEntropy epsilon",
+            low=0.0,
+            low_inclusive=False,
+            high=0.5,
         )
 
     def __repr__(self) -> str:
@@ -146,6 +151,12 @@ class CategoricalCrossEntropy(Loss):
             raise ShapeError(
                 f"{self.name}: y_true has shape {target.shape} but y_pred has shape "
                 f"{y_pred.shape}; give one-hot targets with the shape of the output."
+            )
+        if target.size and (target.min() < 0 or target.max() > 1):
+            raise InputValueError(
+                f"{self.name}: expected targets in [0, 1], got values from "
+                f"{target.min()} to {target.max()}; give one-hot rows or class "
+                "probabilities."
             )
         return np.asarray(target, dtype=y_pred.dtype)
 
@@ -199,7 +210,11 @@ class SparseCategoricalCrossEntropy(Loss):
         super().__init__(reduction)
         self.from_logits = bool(from_logits)
         self.epsilon = check_number(
-            epsilon, "SparseCategoricalCrossEntropy epsilon", low=0.0, high=0.5
+            epsilon,
+            "SparseCategoricalCrossEntropy epsilon",
+            low=0.0,
+            low_inclusive=False,
+            high=0.5,
         )
 
     def __repr__(self) -> str:
@@ -229,15 +244,17 @@ class SparseCategoricalCrossEntropy(Loss):
                     f"{self.name}: expected integer class labels, got non-integer "
                     "values; pass labels as integers 0..C-1."
                 )
-        labels = target.astype(np.int64)
-        if labels.size and (labels.min() < 0 or labels.max() >= classes):
-            bad = int(labels[(labels < 0) | (labels >= classes)][0])
+        # The range is checked before the cast to int64, which would wrap a
+        # label of 2**63 or more around to a negative one.
+        if target.size and (target.min() < 0 or target.max() >= classes):
+            bad = target[(target < 0) | (target >= classes)][0]
+            label_text = f"{bad:g}" if target.dtype.kind == "f" else str(bad)
             raise InputValueError(
-                f"{self.name}: label {bad} is out of range for {classes} classes; "
-                f"labels must be in [0, {classes - 1}], so map them to "
+                f"{self.name}: label {label_text} is out of range for {classes} "
+                f"classes; labels must be in [0, {classes - 1}], so map them to "
                 "0..C-1 or give the output layer one unit per class."
             )
-        return labels
+        return target.astype(np.int64)
 
     def _check_prediction(self, y_pred: Array) -> None:
         if not self.from_logits:
