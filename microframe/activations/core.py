@@ -55,6 +55,9 @@ class Sigmoid(Activation):
     """Logistic function ``y = 1 / (1 + exp(-x))``; ``dy/dx = y * (1 - y)``."""
 
     def _forward(self, x: Array) -> Array:
+        # A layer receives floats, so inside fit the arithmetic runs directly.
+        if LAYER_FLOAT_ERRORS.ignored:
+            return _sigmoid(x)
         return sigmoid(x)
 
     def _backward(self, grad_output: Array) -> Array:
