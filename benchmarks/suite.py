@@ -8,20 +8,35 @@ from pathlib import Path
 from benchmarks import conv, exercise, fresh, memory, mlp, others, profiling
 from benchmarks.report import Table, environment, ratio, render_page, seconds
 from benchmarks.settings import Settings
-from benchmarks.timing import median, time_alternating
+from benchmarks.timing import median, paired_ratio, time_alternating
 
 Log = Callable[[str], None]
 
 
 class Results:
-    """Medians and memory figures gathered for the targets table."""
+    """Medians, timed runs and memory figures gathered for the targets table."""
 
     def __init__(self) -> None:
         self.values: dict[str, float] = {}
+        self.runs: dict[str, list[float]] = {}
 
     def get(self, key: str) -> float | None:
         """Return the figure stored under ``key``, or ``None``."""
         return self.values.get(key)
+
+    def ratio(self, top: str, bottom: str) -> float | None:
+        """Return figure ``top`` over figure ``bottom``, or ``None``.
+
+        Timings taken in the same rounds give the median of their per-round
+        ratios; other figures give the plain quotient.
+        """
+        top_runs, bottom_runs = self.runs.get(top), self.runs.get(bottom)
+        if top_runs and bottom_runs and len(top_runs) == len(bottom_runs):
+            return paired_ratio(top_runs, bottom_runs)
+        top_value, bottom_value = self.get(top), self.get(bottom)
+        if top_value is None or bottom_value is None:
+            return None
+        return top_value / bottom_value
 
 
 def _present(runners: dict[str, mlp.Runner | None]) -> dict[str, mlp.Runner]:
@@ -48,13 +63,14 @@ def mlp_table(settings: Settings, results: Results) -> Table:
     )
     timings = time_alternating(runners, settings.repeats)
     medians = {name: median(values) for name, values in timings.items()}
-    floor = medians["GEMM floor"]
-    ours = medians["microframe"]
+    floor = timings["GEMM floor"]
+    ours = timings["microframe"]
     table = Table(
         "MLP epoch",
         f"One epoch of {settings.samples:,} x {settings.features} float32 inputs, "
         f"layers {'-'.join(map(str, sizes))} with ReLU, softmax cross-entropy, "
-        f"batch {settings.batch_size}, plain SGD; {settings.repeats} timed runs each. "
+        f"batch {settings.batch_size}, plain SGD; {settings.repeats} timed runs each, "
+        "ratios as medians of per-round ratios. "
         "The floor's slowest run took "
         f"{ratio(max(timings['GEMM floor']) / min(timings['GEMM floor']))} its "
         "fastest, a gauge of the load on the machine during this case.",
@@ -66,11 +82,12 @@ def mlp_table(settings: Settings, results: Results) -> Table:
                 name,
                 seconds(medians[name]),
                 seconds(min(values)),
-                ratio(medians[name] / floor),
-                ratio(medians[name] / ours),
+                ratio(paired_ratio(values, floor)),
+                ratio(paired_ratio(values, ours)),
             ]
         )
         results.values[f"mlp {name}"] = medians[name]
+        results.runs[f"mlp {name}"] = values
     return table
 
 
@@ -86,9 +103,8 @@ def exercise_table(settings: Settings, results: Results) -> Table:
         }
     )
     timings = time_alternating(runners, settings.repeats)
-    per_step = {name: median(values) / steps * 1e6 for name, values in timings.items()}
-    numpy_step = per_step["NumPy, hand-written"]
-    ours = per_step["microframe, Sequential.fit"]
+    numpy_runs = timings["NumPy, hand-written"]
+    ours = timings["microframe, Sequential.fit"]
     table = Table(
         "Exercise network step",
         f"One training step (forward, loss, backward, SGD update) of the 3-2-1 "
@@ -96,11 +112,18 @@ def exercise_table(settings: Settings, results: Results) -> Table:
         "`Sequential.fit` runs one epoch over the sample repeated, batch size 1.",
         ["Contender", "Median us per step", "vs NumPy", "vs microframe fit"],
     )
-    for name, value in per_step.items():
+    for name, values in timings.items():
+        per_step = median(values) / steps * 1e6
         table.rows.append(
-            [name, f"{value:.1f}", ratio(value / numpy_step), ratio(value / ours)]
+            [
+                name,
+                f"{per_step:.1f}",
+                ratio(paired_ratio(values, numpy_runs)),
+                ratio(paired_ratio(values, ours)),
+            ]
         )
-        results.values[f"exercise {name}"] = value
+        results.values[f"exercise {name}"] = per_step
+        results.runs[f"exercise {name}"] = values
     return table
 
 
@@ -124,10 +147,13 @@ def conv_table(settings: Settings, results: Results) -> Table:
         table.rows.append(["microframe", "Conv2D is not available", "-"])
         return table
     timings = time_alternating(runners, settings.repeats)
-    ours = median(timings["microframe"])
+    ours = timings["microframe"]
     for name, values in timings.items():
-        table.rows.append([name, seconds(median(values)), ratio(median(values) / ours)])
+        table.rows.append(
+            [name, seconds(median(values)), ratio(paired_ratio(values, ours))]
+        )
         results.values[f"conv {name}"] = median(values)
+        results.runs[f"conv {name}"] = values
     return table
 
 
@@ -167,37 +193,39 @@ def fresh_process_table(settings: Settings, results: Results) -> Table:
             figures = fresh.measure(case, settings)
             if figures is not None:
                 runs[case].append(figures)
-    medians = {
-        case: median([run["seconds"] for run in values])
+    seconds_by_case = {
+        case: [run["seconds"] for run in values]
         for case, values in runs.items()
         if values
     }
-    floor = medians["mlp-floor"]
-    ours = medians["mlp-microframe"]
+    floor = seconds_by_case["mlp-floor"]
+    ours = seconds_by_case["mlp-microframe"]
     table = Table(
         "MLP epoch in a fresh process",
         "The MLP case again, but each timed epoch runs in a new interpreter "
         "after one untimed epoch, as in a user's script, so no contender "
         "inherits the allocator state another left behind; "
-        f"{settings.repeats} processes per contender, taken in turns. "
-        "Page faults: minor faults per batch of the timed epoch, each a "
-        "fresh page the kernel had to map.",
+        f"{settings.repeats} processes per contender, taken in turns, ratios "
+        "as medians of per-round ratios. Page faults: minor faults per batch "
+        "of the timed epoch, each a fresh page the kernel had to map.",
         ["Contender", "Median s", "vs GEMM floor", "vs microframe", "Page faults"],
     )
     for case, name in fresh.CASES.items():
-        if case not in medians:
+        if case not in seconds_by_case:
             continue
+        values = seconds_by_case[case]
         faults = median([run["faults_per_batch"] for run in runs[case]])
         table.rows.append(
             [
                 name,
-                seconds(medians[case]),
-                ratio(medians[case] / floor),
-                ratio(medians[case] / ours),
+                seconds(median(values)),
+                ratio(paired_ratio(values, floor)),
+                ratio(paired_ratio(values, ours)),
                 f"{faults:.0f}",
             ]
         )
-        results.values[f"fresh {name}"] = medians[case]
+        results.values[f"fresh {name}"] = median(values)
+        results.runs[f"fresh {name}"] = values
     return table
 
 
@@ -214,24 +242,25 @@ def scaling_table(settings: Settings, results: Results) -> Table:
     table = Table(
         "Epoch time against data size",
         "microframe MLP epochs on the first N rows of one data set; time per "
-        "sample should stay constant.",
+        "sample should stay constant. The last column: the median of per-round "
+        "ratios of time per sample.",
         ["Samples", "Median s", "us per sample", "vs smallest per sample"],
     )
-    first = None
+    smallest = min(settings.scaling_samples)
+    first = [value / smallest for value in timings[f"{smallest:,}"]]
     for n, (name, values) in zip(
         settings.scaling_samples, timings.items(), strict=True
     ):
-        per_sample = median(values) / n * 1e6
-        first = per_sample if first is None else first
+        growth = paired_ratio([value / n for value in values], first)
         table.rows.append(
             [
                 name,
                 seconds(median(values)),
-                f"{per_sample:.2f}",
-                ratio(per_sample / first),
+                f"{median(values) / n * 1e6:.2f}",
+                ratio(growth),
             ]
         )
-        results.values["scaling per-sample ratio"] = per_sample / first
+        results.values["scaling per-sample ratio"] = growth
     return table
 
 
@@ -349,11 +378,8 @@ def profile_table(settings: Settings, results: Results) -> Table:
 
 def _floor_ratio(results: Results, contender: str) -> str:
     """Return the MLP time of ``contender`` over the GEMM floor, as text."""
-    value = results.get(f"mlp {contender}")
-    floor = results.get("mlp GEMM floor")
-    if value is None or floor is None:
-        return "(not measured)"
-    return ratio(value / floor)
+    value = results.ratio(f"mlp {contender}", "mlp GEMM floor")
+    return "(not measured)" if value is None else ratio(value)
 
 
 TARGETS = [
@@ -441,16 +467,16 @@ def targets_table(results: Results) -> Table:
     """Compare the measured ratios with the targets."""
     table = Table(
         "Targets",
-        "Each target compares two figures from this run: a ratio of two "
-        "medians, or for predict memory a difference in MiB.",
+        "Each target compares two figures from this run: the median of "
+        "per-round ratios for timings, a plain ratio for peak memory, and a "
+        "difference in MiB for predict memory.",
         ["Target", "Measured", "Met"],
     )
     for text, numerator, denominator, bound, at_least in TARGETS:
-        top, bottom = results.get(numerator), results.get(denominator)
-        if top is None or bottom is None:
+        value = results.ratio(numerator, denominator)
+        if value is None:
             table.rows.append([text, "not measured", "-"])
             continue
-        value = top / bottom
         reached = value >= bound if at_least else value <= bound
         table.rows.append([text, ratio(value), "yes" if reached else "no"])
     scaling = results.get("scaling per-sample ratio")

@@ -30,3 +30,13 @@ def time_alternating(
 def median(values: list[float]) -> float:
     """Return the median of ``values``."""
     return statistics.median(values)
+
+
+def paired_ratio(top: list[float], bottom: list[float]) -> float:
+    """Return the median over rounds of ``top[i] / bottom[i]``.
+
+    Runs of one round follow each other within seconds, so a burst of load
+    that lasts longer slows both sides of each ratio alike, where a ratio of
+    medians would compare runs from different moments.
+    """
+    return median([a / b for a, b in zip(top, bottom, strict=True)])

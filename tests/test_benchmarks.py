@@ -7,8 +7,8 @@ import pytest
 from benchmarks import fresh, memory
 from benchmarks.report import Table
 from benchmarks.settings import TINY
-from benchmarks.suite import run_all
-from benchmarks.timing import time_alternating
+from benchmarks.suite import Results, run_all
+from benchmarks.timing import paired_ratio, time_alternating
 
 
 def test_time_alternating_runs_in_turns() -> None:
@@ -93,3 +93,16 @@ def test_fresh_process_case_reports_time_and_faults() -> None:
 def test_fresh_process_rejects_unknown_case() -> None:
     with pytest.raises(ValueError, match="unknown case"):
         fresh.run_case("mlp-nothing", TINY)
+
+
+def test_paired_ratio_is_median_of_round_ratios() -> None:
+    assert paired_ratio([2.0, 9.0, 3.0], [1.0, 3.0, 1.0]) == 3.0
+
+
+def test_results_ratio_pairs_runs_when_present() -> None:
+    results = Results()
+    results.values.update({"a": 5.0, "b": 2.0, "memory x": 4.0, "memory y": 2.0})
+    results.runs.update({"a": [2.0, 8.0, 5.0], "b": [1.0, 2.0, 2.0]})
+    assert results.ratio("a", "b") == 2.5
+    assert results.ratio("memory x", "memory y") == 2.0
+    assert results.ratio("a", "missing") is None
