@@ -6,7 +6,11 @@ import numpy as np
 
 from microframe._validation import check_number
 from microframe.layers.base import Array
-from microframe.optimizers.base import LearningRate, Optimizer
+from microframe.optimizers.base import (
+    LearningRate,
+    Optimizer,
+    check_positive,
+)
 
 
 class Adagrad(Optimizer):
@@ -48,9 +52,7 @@ class Adagrad(Optimizer):
         self.initial_accumulator_value = check_number(
             initial_accumulator_value, "Adagrad initial_accumulator_value", low=0.0
         )
-        self.epsilon = check_number(
-            epsilon, "Adagrad epsilon", low=0.0, low_inclusive=False
-        )
+        self.epsilon = check_positive(epsilon, "Adagrad epsilon")
 
     def _describe(self) -> str:
         return (

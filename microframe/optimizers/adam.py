@@ -6,7 +6,12 @@ import numpy as np
 
 from microframe._validation import check_number
 from microframe.layers.base import Array
-from microframe.optimizers.base import LearningRate, Optimizer
+from microframe.optimizers.base import (
+    LearningRate,
+    Optimizer,
+    check_decay,
+    check_positive,
+)
 
 
 class Adam(Optimizer):
@@ -50,15 +55,9 @@ class Adam(Optimizer):
             global_clipnorm=global_clipnorm,
         )
         name = type(self).__name__
-        self.beta_1 = check_number(
-            beta_1, f"{name} beta_1", low=0.0, high=1.0, high_inclusive=False
-        )
-        self.beta_2 = check_number(
-            beta_2, f"{name} beta_2", low=0.0, high=1.0, high_inclusive=False
-        )
-        self.epsilon = check_number(
-            epsilon, f"{name} epsilon", low=0.0, low_inclusive=False
-        )
+        self.beta_1 = check_decay(beta_1, f"{name} beta_1")
+        self.beta_2 = check_decay(beta_2, f"{name} beta_2")
+        self.epsilon = check_positive(epsilon, f"{name} epsilon")
         self._correction_1 = 1.0
         self._correction_2 = 1.0
 

@@ -67,9 +67,7 @@ class Optimizer:
         if callable(learning_rate):
             self.learning_rate: LearningRate = learning_rate
         else:
-            self.learning_rate = check_number(
-                learning_rate, f"{name} learning_rate", low=0.0, low_inclusive=False
-            )
+            self.learning_rate = check_positive(learning_rate, f"{name} learning_rate")
         self.clipnorm = _check_clip(clipnorm, f"{name} clipnorm")
         self.clipvalue = _check_clip(clipvalue, f"{name} clipvalue")
         self.global_clipnorm = _check_clip(global_clipnorm, f"{name} global_clipnorm")
@@ -257,7 +255,15 @@ class Optimizer:
         return work
 
 
-def _check_clip(value: float | None, name: str) -> float | None:
-    if value is None:
-        return None
+def check_positive(value: float, name: str) -> float:
+    """Return ``value`` as a float after checking that it is above 0."""
     return check_number(value, name, low=0.0, low_inclusive=False)
+
+
+def check_decay(value: float, name: str) -> float:
+    """Return ``value`` as a float after checking that it is in ``[0, 1)``."""
+    return check_number(value, name, low=0.0, high=1.0, high_inclusive=False)
+
+
+def _check_clip(value: float | None, name: str) -> float | None:
+    return None if value is None else check_positive(value, name)

@@ -6,7 +6,12 @@ import numpy as np
 
 from microframe._validation import check_number
 from microframe.layers.base import Array
-from microframe.optimizers.base import LearningRate, Optimizer
+from microframe.optimizers.base import (
+    LearningRate,
+    Optimizer,
+    check_decay,
+    check_positive,
+)
 
 
 class Nadam(Optimizer):
@@ -54,15 +59,9 @@ class Nadam(Optimizer):
             clipvalue=clipvalue,
             global_clipnorm=global_clipnorm,
         )
-        self.beta_1 = check_number(
-            beta_1, "Nadam beta_1", low=0.0, high=1.0, high_inclusive=False
-        )
-        self.beta_2 = check_number(
-            beta_2, "Nadam beta_2", low=0.0, high=1.0, high_inclusive=False
-        )
-        self.epsilon = check_number(
-            epsilon, "Nadam epsilon", low=0.0, low_inclusive=False
-        )
+        self.beta_1 = check_decay(beta_1, "Nadam beta_1")
+        self.beta_2 = check_decay(beta_2, "Nadam beta_2")
+        self.epsilon = check_positive(epsilon, "Nadam epsilon")
         self.momentum_decay = check_number(
             momentum_decay, "Nadam momentum_decay", low=0.0
         )

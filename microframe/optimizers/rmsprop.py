@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from microframe._validation import check_number
 from microframe.layers.base import Array
-from microframe.optimizers.base import LearningRate, Optimizer
+from microframe.optimizers.base import (
+    LearningRate,
+    Optimizer,
+    check_decay,
+    check_positive,
+)
 
 
 class RMSprop(Optimizer):
@@ -58,15 +62,9 @@ class RMSprop(Optimizer):
             clipvalue=clipvalue,
             global_clipnorm=global_clipnorm,
         )
-        self.rho = check_number(
-            rho, "RMSprop rho", low=0.0, high=1.0, high_inclusive=False
-        )
-        self.momentum = check_number(
-            momentum, "RMSprop momentum", low=0.0, high=1.0, high_inclusive=False
-        )
-        self.epsilon = check_number(
-            epsilon, "RMSprop epsilon", low=0.0, low_inclusive=False
-        )
+        self.rho = check_decay(rho, "RMSprop rho")
+        self.momentum = check_decay(momentum, "RMSprop momentum")
+        self.epsilon = check_positive(epsilon, "RMSprop epsilon")
         self.centered = bool(centered)
 
     def _describe(self) -> str:

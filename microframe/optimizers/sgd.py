@@ -7,7 +7,11 @@ import numpy as np
 from microframe._validation import check_number
 from microframe.errors import ConfigurationError
 from microframe.layers.base import Array
-from microframe.optimizers.base import LearningRate, Optimizer
+from microframe.optimizers.base import (
+    LearningRate,
+    Optimizer,
+    check_decay,
+)
 
 # Parameters with at most this many entries are updated through a temporary.
 _SMALL_PARAMETER_SIZE = 1024
@@ -53,9 +57,7 @@ class SGD(Optimizer):
             clipvalue=clipvalue,
             global_clipnorm=global_clipnorm,
         )
-        self.momentum = check_number(
-            momentum, "SGD momentum", low=0.0, high=1.0, high_inclusive=False
-        )
+        self.momentum = check_decay(momentum, "SGD momentum")
         self.nesterov = bool(nesterov)
         if self.nesterov and self.momentum == 0.0:
             raise ConfigurationError(
