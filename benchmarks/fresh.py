@@ -14,15 +14,13 @@ from __future__ import annotations
 
 import json
 import resource
-import subprocess
 import sys
 import time
-from pathlib import Path
 
 from benchmarks import mlp, others
+from benchmarks.child import run_module
 from benchmarks.settings import BY_NAME, Settings
 
-ROOT = Path(__file__).resolve().parent.parent
 CASES = {
     "mlp-microframe": "microframe",
     "mlp-numpy": "NumPy, hand-written",
@@ -76,12 +74,8 @@ def run_case(case: str, settings: Settings) -> dict[str, float] | None:
 
 def measure(case: str, settings: Settings) -> dict[str, float] | None:
     """Run ``case`` in a child process and return its figures, or ``None``."""
-    command = [sys.executable, "-m", "benchmarks.fresh", case, settings.name]
-    completed = subprocess.run(
-        command, cwd=ROOT, capture_output=True, text=True, check=True
-    )
-    figures: dict[str, float] | None = json.loads(
-        completed.stdout.strip().splitlines()[-1]
+    figures: dict[str, float] | None = run_module(
+        "benchmarks.fresh", [case, settings.name]
     )
     return figures
 

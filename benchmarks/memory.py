@@ -9,17 +9,15 @@ from __future__ import annotations
 
 import json
 import resource
-import subprocess
 import sys
-from pathlib import Path
 
 import numpy as np
 
 import microframe as mf
 from benchmarks import mlp
+from benchmarks.child import run_module
 from benchmarks.settings import BY_NAME, Settings
 
-ROOT = Path(__file__).resolve().parent.parent
 CASES = ("mlp-microframe", "mlp-numpy", "predict")
 MIB = 2**20
 
@@ -87,18 +85,9 @@ def run_case(case: str, settings: Settings, rows: int) -> dict[str, float]:
 
 def measure(case: str, settings: Settings, rows: int = 0) -> dict[str, float]:
     """Run ``case`` in a child process and return its memory figures in MiB."""
-    command = [
-        sys.executable,
-        "-m",
-        "benchmarks.memory",
-        case,
-        settings.name,
-        str(rows),
-    ]
-    completed = subprocess.run(
-        command, cwd=ROOT, capture_output=True, text=True, check=True
+    figures: dict[str, float] = run_module(
+        "benchmarks.memory", [case, settings.name, str(rows)]
     )
-    figures: dict[str, float] = json.loads(completed.stdout.strip().splitlines()[-1])
     return figures
 
 

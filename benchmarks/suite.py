@@ -212,10 +212,10 @@ def fresh_process_table(settings: Settings, results: Results) -> Table:
     table = Table(
         "MLP epoch in a fresh process",
         "The MLP case again, but each timed epoch runs in a new interpreter "
-        "after one untimed epoch, as in a user's script, so no contender "
-        "inherits the allocator state another left behind; "
-        f"{settings.repeats} processes per contender, taken in turns, ratios "
-        "as medians of per-round ratios. Page faults: minor faults per batch "
+        "after one untimed epoch, as in a user's script. So no contender "
+        "inherits the allocator state another left behind. "
+        f"{settings.repeats} processes per contender run in turns, and ratios "
+        "are medians of per-round ratios. Page faults: minor faults per batch "
         "of the timed epoch, each a fresh page the kernel had to map.",
         ["Contender", "Median s", "vs GEMM floor", "vs microframe", "Page faults"],
     )
@@ -336,10 +336,10 @@ Timing each layer call inside `fit`, and single NumPy calls with `timeit`:
   updated through a temporary, cheaper than looking up a work array.
 - `np.clip` goes through a Python wrapper; the probabilistic losses clip
   with `np.maximum` and `np.minimum`. Softmax works in place on one array.
-- Tried and dropped, as no faster: writing weight gradients into the
-  previous step's arrays, gathering the next batch on a background thread
-  (the two BLAS threads already use both cores), sorting the rows of a
-  batch before the gather, and ReLU writing over its input.
+- Tried and dropped, because none was faster: writing weight gradients into
+  the previous step's arrays, and gathering the next batch on a background
+  thread (the two BLAS threads already use both cores). Nor were sorting
+  the rows of a batch before the gather, or ReLU writing over its input.
 
 Where the rest goes: the row "GEMM floor + gather + SGD update" runs only the
 products, the gather of shuffled rows and the two passes of

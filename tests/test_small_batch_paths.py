@@ -14,7 +14,7 @@ from microframe.losses.probabilistic import _clip
 RNG = np.random.default_rng(3)
 
 
-def test_sigmoid_of_extremes_is_exact_and_silent_outside_fit() -> None:
+def test_sigmoid_extremes_exact_and_silent() -> None:
     x = np.array([[-1000.0, 0.0, 1000.0]])
     with warnings.catch_warnings():
         warnings.simplefilter("error")

@@ -136,10 +136,10 @@ def _product(x: Array, weight: Array) -> Array:
     """Return ``x @ weight`` for an ``x`` of any number of axes.
 
     For 2-D arrays, ``ndarray.dot`` calls the same BLAS routine as ``@``
-    without the dispatch of the ``matmul`` ufunc, which takes most of the
-    time of a product of small matrices (about 0.6 of 0.9 us for 1x3 by
-    3x2, measured with NumPy 2.4). On more axes ``dot`` does not call BLAS,
-    so ``@`` is kept there.
+    without the dispatch of the ``matmul`` ufunc. That dispatch takes most
+    of the time of a product of small matrices: about 0.6 of 0.9 us for 1x3
+    by 3x2, measured with NumPy 2.4. On more axes ``dot`` does not call
+    BLAS, so ``@`` is kept there.
     """
     result: Array = x.dot(weight) if x.ndim == 2 else x @ weight
     return result
